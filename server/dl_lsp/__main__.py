@@ -1,0 +1,3 @@
+from dl_lsp.cli import main
+
+raise SystemExit(main())

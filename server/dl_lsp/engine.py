@@ -1,0 +1,112 @@
+"""The one entry point of the analysis: text in, findings (and the facts behind them) out."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+from dl_lsp.checks import ALL_CHECKS, CheckContext
+from dl_lsp.config import Settings, parse_input_type, parse_problem_type, SettingsError
+from dl_lsp.extract.program import extract_program
+from dl_lsp.facts import ProgramFacts
+from dl_lsp.findings import Finding
+from dl_lsp.ruleset import Rule, get_rule, load_rules
+from dl_lsp.source import ParsedSource
+
+SYNTAX_ERROR_CODE = "SNP001"
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """The result of analysing one source text."""
+
+    source: ParsedSource
+    facts: ProgramFacts
+    findings: tuple[Finding, ...]
+    # Checks that raised: (code, error text). The other checks still ran.
+    failures: tuple[tuple[str, str], ...] = ()
+
+
+def analyze_source(
+    text: str, path: str | None = None, settings: Settings | None = None
+) -> Analysis:
+    """Parse, extract facts, run every enabled check, and return the sorted findings."""
+    settings = settings or Settings()
+    source = ParsedSource(text)
+    settings = _with_pragmas(settings, source)
+    facts = extract_program(source, settings) if source.tree is not None else ProgramFacts()
+    findings: list[Finding] = list(_syntax_findings(source))
+    failures: list[tuple[str, str]] = []
+    context = CheckContext(facts=facts, settings=settings)
+    for code, check in ALL_CHECKS.items():
+        if not settings.enabled(code):
+            continue
+        rule = _rule_with_settings(get_rule(code), settings)
+        try:
+            findings.extend(check(context, rule))
+        except Exception as error:  # a broken check must never take the others down
+            failures.append((code, f"{type(error).__name__}: {error}"))
+    kept = [
+        _with_severity(finding, settings)
+        for finding in _dedupe(findings)
+        if settings.enabled(finding.code)
+        and not source.pragmas.suppresses(finding.code, finding.span.line)
+    ]
+    kept.sort(key=lambda f: (f.span.line, f.span.column, f.code))
+    return Analysis(source, facts, tuple(kept), tuple(failures))
+
+
+def _syntax_findings(source: ParsedSource) -> Iterable[Finding]:
+    rule = get_rule(SYNTAX_ERROR_CODE)
+    for problem in source.syntax_errors:
+        yield Finding(
+            code=rule.code,
+            name=rule.name,
+            bug_type=rule.bug_type,
+            severity=rule.severity,
+            span=problem.span,
+            message=problem.message,
+            fix=rule.fixes.get("syntax_error"),
+        )
+
+
+def _with_pragmas(settings: Settings, source: ParsedSource) -> Settings:
+    """A file pragma (``# dl-lsp: problem=binary input=color``) overrides the settings."""
+    pragmas = source.pragmas
+    changes: dict[str, object] = {}
+    try:
+        if pragmas.problem_type:
+            changes["problem_type"] = parse_problem_type(pragmas.problem_type)
+        if pragmas.input_type:
+            changes["input_type"] = parse_input_type(pragmas.input_type)
+    except SettingsError:
+        return settings  # an unknown pragma value is ignored rather than fatal
+    return settings.merged(**changes) if changes else settings
+
+
+def _rule_with_settings(rule: Rule, settings: Settings) -> Rule:
+    overrides = settings.thresholds.get(rule.code)
+    if not overrides:
+        return rule
+    return replace(rule, thresholds={**rule.thresholds, **overrides})
+
+
+def _with_severity(finding: Finding, settings: Settings) -> Finding:
+    severity = settings.severities.get(finding.code)
+    return replace(finding, severity=severity) if severity else finding
+
+
+def _dedupe(findings: Iterable[Finding]) -> list[Finding]:
+    seen: set[tuple[str, int, int, str]] = set()
+    unique: list[Finding] = []
+    for finding in findings:
+        key = (finding.code, finding.span.line, finding.span.column, finding.message)
+        if key not in seen:
+            seen.add(key)
+            unique.append(finding)
+    return unique
+
+
+def all_rules() -> list[Rule]:
+    """Every rule known to the engine, in listing order."""
+    return list(load_rules().values())

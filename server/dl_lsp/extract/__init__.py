@@ -1,0 +1,1 @@
+"""Extractors: from a syntax tree to the framework-neutral facts."""

@@ -1,0 +1,20 @@
+"""Everything the extractors learned about one source file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from dl_lsp.facts.data import DataFacts, Evidence, InputType, ProblemType
+from dl_lsp.facts.model import Framework, ModelFacts
+from dl_lsp.facts.training import TrainingFacts
+
+
+@dataclass(frozen=True)
+class ProgramFacts:
+    models: tuple[ModelFacts, ...] = ()
+    training: TrainingFacts = field(default_factory=TrainingFacts)
+    data: DataFacts = field(default_factory=DataFacts)
+    frameworks: frozenset[Framework] = frozenset()
+    problem_type: ProblemType | None = None
+    problem_type_evidence: Evidence | None = None
+    input_type: InputType | None = None

@@ -1,0 +1,232 @@
+"""Error-tolerant parsing with the standard ``ast``, and source positions in code points.
+
+Stack Overflow snippets are often not valid Python (a stray ``)``, a typo such as
+``ifrom tensorflow import keras``). The parser reports the first syntax error and keeps going:
+it blanks the offending line (or drops a stray closing bracket) and parses again, so that the
+rest of the file is still analysed with its original line numbers.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import warnings
+from dataclasses import dataclass, field
+
+from dl_lsp.facts.span import Span
+
+# How many repairs to try before giving up on a file; larger files get fewer tries because
+# every try parses the whole text again.
+_MAX_REPAIRS = 60
+_MAX_REPAIRS_LARGE = 6
+_LARGE_TEXT = 400_000
+
+_STRAY_BRACKET = re.compile(r"unmatched '([)\]}])'")
+_PRAGMA = re.compile(r"#\s*dl-lsp\s*:\s*(?P<body>[^#\n]*)")
+_IGNORE = re.compile(r"ignore(?:\[(?P<codes>[^\]]*)\])?")
+_SETTING = re.compile(r"(?P<key>problem|input)\s*=\s*(?P<value>[A-Za-z_-]+)")
+
+
+@dataclass(frozen=True)
+class SyntaxProblem:
+    """A syntax error found while parsing, with the range of the offending token."""
+
+    message: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class Pragmas:
+    """``# dl-lsp:`` comments: per-line suppressions, file suppression, problem/input overrides."""
+
+    ignore_file: bool = False
+    # line -> codes ignored on that line; an empty frozenset means every code.
+    ignored_lines: dict[int, frozenset[str]] = field(default_factory=dict)
+    problem_type: str | None = None
+    input_type: str | None = None
+
+    def suppresses(self, code: str, line: int) -> bool:
+        """Whether a finding with this code on this 1-based line is suppressed."""
+        if self.ignore_file:
+            return True
+        codes = self.ignored_lines.get(line)
+        if codes is None:
+            return False
+        return not codes or any(code == c or code.startswith(c) for c in codes)
+
+
+class ParsedSource:
+    """A source text, its (possibly repaired) syntax tree and the syntax errors found."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.lines: list[str] = text.splitlines()
+        self.tree: ast.Module | None
+        self.syntax_errors: tuple[SyntaxProblem, ...]
+        self.tree, self.syntax_errors = _parse_tolerantly(text)
+        self.pragmas = read_pragmas(text) if "dl-lsp" in text else Pragmas()
+
+    def line_text(self, line: int) -> str:
+        """The text of a 1-based line, or '' when out of range."""
+        return self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+
+    def char_column(self, line: int, byte_column: int) -> int:
+        """Convert ``ast``'s UTF-8 byte column on a 1-based line into a code-point column."""
+        text = self.line_text(line)
+        if text.isascii():
+            return byte_column
+        return len(text.encode("utf-8")[:byte_column].decode("utf-8", errors="ignore"))
+
+    def span(self, node: ast.AST) -> Span:
+        """The code-point range of an ``ast`` node (expressions and statements)."""
+        line: int = getattr(node, "lineno", 1)
+        end_line: int = getattr(node, "end_lineno", None) or line
+        column = self.char_column(line, getattr(node, "col_offset", 0))
+        end_byte = getattr(node, "end_col_offset", None)
+        end_column = (
+            self.char_column(end_line, end_byte)
+            if end_byte is not None
+            else len(self.line_text(end_line))
+        )
+        return Span(line, column, end_line, end_column)
+
+    def segment(self, node: ast.AST) -> str:
+        """The source text of a node, as written."""
+        span = self.span(node)
+        if span.line == span.end_line:
+            return self.line_text(span.line)[span.column : span.end_column]
+        parts = [self.line_text(span.line)[span.column :]]
+        parts.extend(self.line_text(n) for n in range(span.line + 1, span.end_line))
+        parts.append(self.line_text(span.end_line)[: span.end_column])
+        return "\n".join(parts)
+
+
+def _parse_tolerantly(text: str) -> tuple[ast.Module | None, tuple[SyntaxProblem, ...]]:
+    lines = text.splitlines(keepends=True)
+    problems: list[SyntaxProblem] = []
+    repaired: set[int] = set()
+    limit = _MAX_REPAIRS_LARGE if len(text) > _LARGE_TEXT else _MAX_REPAIRS
+    for _ in range(limit + 1):
+        try:
+            with warnings.catch_warnings():
+                # Invalid escape sequences in snippets are not our business.
+                warnings.simplefilter("ignore")
+                return ast.parse("".join(lines), type_comments=False), tuple(problems)
+        except SyntaxError as error:
+            line = error.lineno or 0
+            if not 0 < line <= len(lines):
+                # An error past the end (unexpected EOF): drop the last non-blank line.
+                line = _last_code_line(lines)
+                if line == 0:
+                    break
+            if _is_original_error(error, line, repaired):
+                problems.append(_problem_from(error, line, lines))
+            if line in repaired or not lines[line - 1].strip():
+                # The same place fails again: the cause is above (an unclosed bracket).
+                line = _previous_code_line(lines, line, repaired)
+                if line == 0:
+                    break
+            lines[line - 1] = _repair_line(lines[line - 1], error)
+            repaired.add(line)
+        except (ValueError, RecursionError, MemoryError) as error:
+            # NUL bytes, or nesting too deep for the compiler: nothing to analyse.
+            problems.append(SyntaxProblem(_describe(error), Span(1, 0, 1, 0)))
+            return None, tuple(problems)
+    return None, tuple(problems)
+
+
+def _describe(error: BaseException) -> str:
+    if isinstance(error, RecursionError):
+        return "The code is nested too deeply to be parsed"
+    if isinstance(error, MemoryError):
+        return "The code is too large to be parsed"
+    return f"The file cannot be parsed as Python: {error}"
+
+
+def _last_code_line(lines: list[str]) -> int:
+    for index in range(len(lines) - 1, -1, -1):
+        if lines[index].strip():
+            return index + 1
+    return 0
+
+
+def _previous_code_line(lines: list[str], line: int, repaired: set[int]) -> int:
+    for number in range(line - 1, 0, -1):
+        if number not in repaired and lines[number - 1].strip():
+            return number
+    return 0
+
+
+def _is_original_error(error: SyntaxError, line: int, repaired: set[int]) -> bool:
+    """Errors caused by our own repairs (a body left without its header) are not reported."""
+    if not repaired:
+        return True
+    if isinstance(error, IndentationError) or "indent" in (error.msg or "") or line in repaired:
+        return False
+    # A closing bracket left behind by a repaired line is part of the same error.
+    return not ("unmatched" in (error.msg or "") and (line - 1) in repaired)
+
+
+def _problem_from(error: SyntaxError, line: int, lines: list[str]) -> SyntaxProblem:
+    text = lines[line - 1].rstrip("\r\n")
+    start = max((error.offset or 1) - 1, 0) if error.lineno == line else 0
+    start = min(start, len(text))
+    end_line = error.end_lineno if error.end_lineno == line else line
+    end = (error.end_offset or 0) - 1 if error.end_lineno == line else len(text)
+    if end <= start:
+        # Underline the token (or the rest of the line) rather than an empty range.
+        match = re.match(r"\S+", text[start:])
+        end = start + (len(match.group(0)) if match else 0)
+        if end == start:
+            start, end = len(text) - len(text.lstrip()), len(text)
+    message = (error.msg or "invalid syntax").strip()
+    if not message.endswith((".", "?", "!")):
+        message += "."
+    return SyntaxProblem(
+        f"Syntax error: {message} The rest of the file is still checked; fix this line "
+        "so the snippet runs (edit action: Compiler Error Resolution)",
+        Span(line, start, end_line or line, end),
+    )
+
+
+def _repair_line(line: str, error: SyntaxError) -> str:
+    """Neutralise one line while keeping every other position in the file unchanged."""
+    newline = line[len(line.rstrip("\r\n")) :]
+    body = line.rstrip("\r\n")
+    stray = _STRAY_BRACKET.search(error.msg or "")
+    if stray and error.offset:
+        index = error.offset - 1
+        if 0 <= index < len(body) and body[index] == stray.group(1):
+            return body[:index] + " " + body[index + 1 :] + newline
+    indent = body[: len(body) - len(body.lstrip())]
+    if body.rstrip().endswith(":"):
+        # Keep the block structure so the indented body still parses.
+        return indent + "if True:" + newline
+    return indent + "pass" + newline if body.strip() else newline
+
+
+def read_pragmas(text: str) -> Pragmas:
+    """Collect ``# dl-lsp: ...`` comments (ignore, ignore-file, problem=, input=)."""
+    ignore_file = False
+    ignored: dict[int, frozenset[str]] = {}
+    problem: str | None = None
+    input_type: str | None = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        if "dl-lsp" not in line:
+            continue
+        for match in _PRAGMA.finditer(line):
+            body = match.group("body").strip()
+            if body.startswith("ignore-file"):
+                ignore_file = True
+                continue
+            for setting in _SETTING.finditer(body):
+                if setting.group("key") == "problem":
+                    problem = setting.group("value").lower()
+                else:
+                    input_type = setting.group("value").lower()
+            ignore = _IGNORE.match(body)
+            if ignore:
+                codes = ignore.group("codes")
+                parsed = frozenset(c.strip().upper() for c in (codes or "").split(",") if c.strip())
+                ignored[number] = parsed
+    return Pragmas(ignore_file, ignored, problem, input_type)
