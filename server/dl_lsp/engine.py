@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from dl_lsp.checks import ALL_CHECKS, CheckContext
-from dl_lsp.config import Settings, parse_input_type, parse_problem_type, SettingsError
+from dl_lsp.config import Settings, SettingsError, parse_input_type, parse_problem_type
 from dl_lsp.extract.program import extract_program
 from dl_lsp.facts import ProgramFacts
 from dl_lsp.findings import Finding

@@ -9,8 +9,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from dl_lsp.findings import BugType, Finding, Related, Severity
 from dl_lsp.facts.span import Span
+from dl_lsp.findings import BugType, Finding, Related, Severity
 
 if sys.version_info >= (3, 11):
     import tomllib

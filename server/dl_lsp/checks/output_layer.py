@@ -1,18 +1,383 @@
-"""Placeholder: filled by the core commit."""
+"""LLM: the output layer's activation, the loss and the labels must fit the problem type."""
+
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from dl_lsp.findings import Finding
+from dl_lsp.checks.fix_data import (
+    fix,
+    fixes,
+    remove_keyword,
+    remove_layer,
+    replace_value,
+    set_keyword,
+)
+from dl_lsp.checks.model_view import output_index
+from dl_lsp.extract.catalog import REGRESSION_LOSSES
+from dl_lsp.facts import (
+    UNKNOWN_ACTIVATION,
+    Framework,
+    LabelEncoding,
+    LayerFact,
+    LayerKind,
+    LossFact,
+    ModelFacts,
+    ProblemType,
+    ProgramFacts,
+)
+from dl_lsp.findings import Finding, Related
 from dl_lsp.ruleset import Rule
 
 if TYPE_CHECKING:
     from dl_lsp.checks import CheckContext
 
+_KERAS_CATEGORICAL = ("categorical_crossentropy", "sparse_categorical_crossentropy")
+_TORCH_LOSS_NAMES = {
+    "torch_cross_entropy": "CrossEntropyLoss",
+    "torch_nll": "NLLLoss",
+    "torch_bce": "BCELoss",
+    "torch_bce_logits": "BCEWithLogitsLoss",
+}
 
-def _none(context: CheckContext, rule: Rule) -> Iterable[Finding]:
-    return ()
+
+@dataclass(frozen=True)
+class OutputLayer:
+    """The output layer of a model and the activation applied to it."""
+
+    layer: LayerFact
+    activation: str  # 'linear' when none
+    activation_layer: LayerFact | None  # a separate Activation/Softmax layer or F.softmax call
+
+    @property
+    def units(self) -> int | None:
+        return self.layer.units
 
 
-check_labels_activation_loss = _none
+@dataclass(frozen=True)
+class Mismatch:
+    """What is wrong: which side to change (activation or loss), the message key and values."""
+
+    target: str  # 'activation' or 'loss'
+    key: str
+    expected: str
+    values: dict[str, Any]
+
+
+def find_output(model: ModelFacts) -> OutputLayer | None:
+    index = output_index(model)
+    if index is None:
+        return None
+    layer = model.layers[index]
+    activation = layer.activation or "linear"
+    activation_layer: LayerFact | None = None
+    for later in model.layers[index + 1 :]:
+        if later.kind is LayerKind.ACTIVATION:
+            if activation not in ("linear", None):
+                break
+            activation = later.activation or "linear"
+            activation_layer = later
+        elif later.kind not in (LayerKind.DROPOUT, LayerKind.RESHAPE, LayerKind.FLATTEN):
+            return None  # something unknown after the "output" layer
+    return OutputLayer(layer, activation, activation_layer)
+
+
+def losses_for(model: ModelFacts, facts: ProgramFacts) -> list[LossFact]:
+    """The losses that train this model."""
+    torch_loss = model.framework is Framework.TORCH
+    candidates = [loss for loss in facts.losses_by_framework(torch_loss)]
+    named = [loss for loss in candidates if loss.model is not None and loss.model in model.aliases]
+    if named:
+        return named
+    same_framework = [m for m in facts.models if m.framework is model.framework]
+    if len(same_framework) == 1:
+        return [
+            loss for loss in candidates if loss.model is None or not _names_known_model(loss, facts)
+        ]
+    return []
+
+
+def _names_known_model(loss: LossFact, facts: ProgramFacts) -> bool:
+    return any(loss.model in model.aliases for model in facts.models)
+
+
+def problem_type_of(facts: ProgramFacts) -> ProblemType | None:
+    if facts.problem_type is not None:
+        return facts.problem_type
+    data = facts.data
+    if data.label_encoding is LabelEncoding.ONE_HOT and data.num_classes and data.num_classes >= 3:
+        return ProblemType.MULTICLASS
+    return None
+
+
+def diagnose(
+    output: OutputLayer, loss: LossFact, problem: ProblemType | None, labels: LabelEncoding | None
+) -> Mismatch | None:
+    """The mismatch between output activation, loss and problem type, if any."""
+    act, units, name = output.activation, output.units, loss.name
+    if act == UNKNOWN_ACTIVATION:
+        return None
+    always = _always_wrong(act, units, loss)
+    if always is not None:
+        return always
+    if problem is None:
+        problem = _guess_problem(act, units, loss)
+        if problem is None:
+            return None
+    if loss.framework == "torch":
+        return _torch_mismatch(act, units, name, problem)
+    return _keras_mismatch(act, units, loss, problem, labels)
+
+
+def _always_wrong(act: str, units: int | None, loss: LossFact) -> Mismatch | None:
+    name = loss.name
+    if units == 1 and act == "softmax":
+        if name in REGRESSION_LOSSES:
+            return Mismatch("activation", "single_unit_softmax_regression", "linear", {})
+        return Mismatch("activation", "single_unit_softmax", "sigmoid", {})
+    if units == 1 and name == "categorical_crossentropy":
+        return Mismatch("loss", "single_unit_categorical", "binary_crossentropy", {})
+    if units == 1 and name == "torch_cross_entropy":
+        return Mismatch("loss", "single_unit_torch_ce", "BCEWithLogitsLoss", {})
+    if name == "torch_cross_entropy" and act in ("softmax", "sigmoid"):
+        return Mismatch("activation", "torch_ce_after_activation", "linear", {"activation": act})
+    if name == "torch_bce_logits" and act in ("sigmoid", "softmax"):
+        return Mismatch(
+            "activation", "torch_bce_logits_after_activation", "linear", {"activation": act}
+        )
+    if name == "torch_nll" and act != "log_softmax":
+        return Mismatch(
+            "activation", "torch_nll_without_log_softmax", "log_softmax", {"activation": act}
+        )
+    if name == "torch_bce" and act != "sigmoid":
+        return Mismatch("activation", "torch_bce_without_sigmoid", "sigmoid", {"activation": act})
+    if loss.from_logits and act in ("softmax", "sigmoid"):
+        return Mismatch("activation", "from_logits_after_activation", "linear", {"activation": act})
+    return None
+
+
+def _guess_problem(act: str, units: int | None, loss: LossFact) -> ProblemType | None:
+    name = loss.name
+    if name in REGRESSION_LOSSES and act not in ("softmax", "sigmoid", "log_softmax"):
+        return ProblemType.REGRESSION
+    if units is not None and units > 1 and act == "softmax":
+        return ProblemType.MULTICLASS
+    if (
+        units is not None
+        and units > 1
+        and act == "sigmoid"
+        and name in ("binary_crossentropy", "torch_bce")
+    ):
+        return ProblemType.MULTILABEL
+    if units == 1 and name in ("binary_crossentropy", "torch_bce", "torch_bce_logits"):
+        return ProblemType.BINARY
+    if units == 1 and act == "sigmoid":
+        return ProblemType.BINARY
+    if name in _KERAS_CATEGORICAL or name in ("torch_cross_entropy", "torch_nll"):
+        return ProblemType.MULTICLASS
+    return None
+
+
+def _keras_mismatch(
+    act: str, units: int | None, loss: LossFact, problem: ProblemType, labels: LabelEncoding | None
+) -> Mismatch | None:
+    name = loss.name
+    logits = loss.from_logits
+    values = {"problem": problem.value}
+    if problem is ProblemType.BINARY:
+        if units == 2:
+            if act != "softmax" and not logits and name in _KERAS_CATEGORICAL:
+                return Mismatch("activation", "needs_softmax", "softmax", values)
+            return None
+        if name not in ("binary_crossentropy", "hinge", "squared_hinge"):
+            return Mismatch("loss", "binary_needs_bce", "binary_crossentropy", values)
+        if act != "sigmoid" and not (logits and act == "linear"):
+            return Mismatch("activation", "binary_needs_sigmoid", "sigmoid", values)
+        return None
+    if problem is ProblemType.MULTICLASS:
+        loss_ok = name in _KERAS_CATEGORICAL or name == "categorical_hinge"
+        act_ok = act == "softmax" or (logits and act == "linear")
+        if not loss_ok and not act_ok:
+            return Mismatch(
+                "activation", "multiclass_both", "softmax", {**values, "loss": loss.written}
+            )
+        if not loss_ok:
+            return Mismatch(
+                "loss", "multiclass_needs_categorical", _categorical_for(labels), values
+            )
+        if not act_ok:
+            return Mismatch("activation", "needs_softmax", "softmax", values)
+        if name == "sparse_categorical_crossentropy" and labels is LabelEncoding.ONE_HOT:
+            return Mismatch("loss", "sparse_with_one_hot", "categorical_crossentropy", values)
+        if (
+            name == "categorical_crossentropy"
+            and labels is LabelEncoding.INTEGER
+            and (units or 0) > 1
+        ):
+            return Mismatch(
+                "loss", "categorical_with_integers", "sparse_categorical_crossentropy", values
+            )
+        return None
+    if problem is ProblemType.MULTILABEL:
+        if act == "softmax":
+            return Mismatch("activation", "multilabel_needs_sigmoid", "sigmoid", values)
+        if name != "binary_crossentropy":
+            return Mismatch("loss", "multilabel_needs_bce", "binary_crossentropy", values)
+        if act != "sigmoid" and not logits:
+            return Mismatch("activation", "multilabel_needs_sigmoid", "sigmoid", values)
+        return None
+    # Regression.
+    if act in ("softmax", "sigmoid", "tanh", "log_softmax"):
+        return Mismatch(
+            "activation", "regression_needs_linear", "linear", {**values, "activation": act}
+        )
+    if name not in REGRESSION_LOSSES and name != "cosine_similarity":
+        return Mismatch("loss", "regression_needs_mse", "mse", values)
+    return None
+
+
+def _categorical_for(labels: LabelEncoding | None) -> str:
+    return (
+        "sparse_categorical_crossentropy"
+        if labels is LabelEncoding.INTEGER
+        else "categorical_crossentropy"
+    )
+
+
+def _torch_mismatch(
+    act: str, units: int | None, name: str, problem: ProblemType
+) -> Mismatch | None:
+    values = {"problem": problem.value}
+    if problem is ProblemType.REGRESSION:
+        if act in ("softmax", "sigmoid", "tanh", "log_softmax"):
+            return Mismatch(
+                "activation", "regression_needs_linear", "linear", {**values, "activation": act}
+            )
+        if name in _TORCH_LOSS_NAMES:
+            return Mismatch("loss", "regression_needs_mse_torch", "MSELoss", values)
+        return None
+    if (
+        problem is ProblemType.MULTICLASS
+        and name in ("mse", "mae", "torch_bce", "torch_bce_logits")
+        and (units or 0) > 2
+    ):
+        return Mismatch("loss", "multiclass_needs_ce_torch", "CrossEntropyLoss", values)
+    if problem is ProblemType.MULTILABEL and name in ("torch_cross_entropy", "torch_nll"):
+        return Mismatch("loss", "multilabel_needs_bce_torch", "BCEWithLogitsLoss", values)
+    if problem is ProblemType.BINARY and name in ("mse", "mae"):
+        return Mismatch("loss", "binary_needs_bce_torch", "BCEWithLogitsLoss", values)
+    return None
+
+
+def check_labels_activation_loss(context: CheckContext, rule: Rule) -> Iterator[Finding]:
+    """LLM for every model whose output layer and loss are both known."""
+    facts = context.facts
+    problem = problem_type_of(facts)
+    for model in facts.models:
+        output = find_output(model)
+        if output is None:
+            continue
+        for loss in losses_for(model, facts):
+            mismatch = diagnose(output, loss, problem, facts.data.label_encoding)
+            if mismatch is None:
+                continue
+            yield _finding(rule, model, output, loss, mismatch)
+
+
+def _finding(
+    rule: Rule, model: ModelFacts, output: OutputLayer, loss: LossFact, mismatch: Mismatch
+) -> Finding:
+    layer = output.layer
+    activation_span = (
+        output.activation_layer.span
+        if output.activation_layer is not None
+        else layer.activation_span or layer.span
+    )
+    values = {
+        "activation": output.activation,
+        "loss": loss.written or loss.name,
+        "expected": mismatch.expected,
+        "units": output.units if output.units is not None else "?",
+        **mismatch.values,
+    }
+    if mismatch.target == "activation":
+        span = activation_span
+        related = (Related(loss.span, f"the loss: {loss.written or loss.name}"),)
+    else:
+        span = loss.span
+        related = (
+            Related(
+                activation_span,
+                f"the output layer: {layer.api} with {output.activation} activation",
+            ),
+        )
+    return rule.finding(
+        mismatch.key,
+        span,
+        related=related,
+        fix_data=_llm_fix(model, output, loss, mismatch),
+        **values,
+    )
+
+
+def _llm_fix(
+    model: ModelFacts, output: OutputLayer, loss: LossFact, mismatch: Mismatch
+) -> dict[str, Any] | None:
+    expected = mismatch.expected
+    layer = output.layer
+    if mismatch.target == "loss":
+        if loss.is_string:
+            return fixes(
+                fix(f"Change the loss to '{expected}'", replace_value(loss.span, expected))
+            )
+        return None
+    safe = mismatch.key in (
+        "single_unit_softmax",
+        "torch_ce_after_activation",
+        "torch_bce_logits_after_activation",
+    )
+    if expected == "linear":
+        if output.activation_layer is not None:
+            return fixes(
+                fix(
+                    f"Remove the {output.activation} activation",
+                    remove_layer(output.activation_layer.span),
+                    safe=safe,
+                )
+            )
+        if layer.activation_span is not None:
+            return fixes(
+                fix(
+                    f"Remove activation='{output.activation}'",
+                    remove_keyword(layer.span, "activation"),
+                    safe=safe,
+                )
+            )
+        return None
+    if model.framework is Framework.TORCH:
+        return None
+    if output.activation_layer is not None:
+        return fixes(
+            fix(
+                f"Use activation='{expected}' on the output layer",
+                remove_layer(output.activation_layer.span),
+                set_keyword(layer.span, "activation", expected),
+                safe=safe,
+            )
+        )
+    if layer.activation_span is not None:
+        return fixes(
+            fix(
+                f"Change the activation to '{expected}'",
+                replace_value(layer.activation_span, expected),
+                safe=safe,
+            )
+        )
+    return fixes(
+        fix(
+            f"Add activation='{expected}'",
+            set_keyword(layer.span, "activation", expected),
+            safe=safe,
+        )
+    )

@@ -1,12 +1,192 @@
-"""Orchestrates the extractors for one file (work in progress: filled by the core commit)."""
+"""Runs the extractors over one parsed file and infers the data characteristics."""
 
 from __future__ import annotations
 
+import ast
+from dataclasses import replace
+
 from dl_lsp.config import Settings
-from dl_lsp.facts import ProgramFacts
+from dl_lsp.extract.context import ExtractionContext
+from dl_lsp.extract.data import channels_of, collect_data_evidence, input_type_from_models
+from dl_lsp.extract.functional import extract_functional_models
+from dl_lsp.extract.module_classes import extract_module_classes
+from dl_lsp.extract.normalization import find_unnormalized_inputs
+from dl_lsp.extract.sequential import ModelDraft, extract_sequential_models
+from dl_lsp.extract.training import extract_training
+from dl_lsp.facts import (
+    DataFacts,
+    Evidence,
+    Framework,
+    InputType,
+    LayerKind,
+    ModelFacts,
+    ProblemType,
+    ProgramFacts,
+    Span,
+    UnnormalizedInput,
+)
 from dl_lsp.source import ParsedSource
+
+_INPUT_NORMALIZING_KINDS = (LayerKind.RESCALING, LayerKind.NORMALIZATION)
 
 
 def extract_program(source: ParsedSource, settings: Settings) -> ProgramFacts:
     """Every fact about one parsed file."""
-    return ProgramFacts()
+    assert source.tree is not None
+    context = ExtractionContext.create(source, source.tree)
+    drafts = [
+        *extract_sequential_models(context),
+        *extract_functional_models(context),
+        *extract_module_classes(context),
+    ]
+    models = tuple(_with_aliases(draft, context) for draft in drafts if draft.layers)
+    training = extract_training(context)
+    evidence = collect_data_evidence(context)
+    raw_inputs, normalizes_somewhere = find_unnormalized_inputs(context)
+
+    input_type, input_evidence = _input_type(settings, evidence.input_types, models)
+    num_classes, classes_evidence = (
+        evidence.num_classes[0] if evidence.num_classes else (None, None)
+    )
+    problem_type, problem_evidence = _problem_type(settings, evidence.problem_types, num_classes)
+    first_shape = next((m.input_shape for m in models if m.input_shape), None)
+    data = DataFacts(
+        input_type=input_type,
+        input_type_evidence=input_evidence,
+        channels=channels_of(first_shape),
+        num_classes=num_classes,
+        num_classes_evidence=classes_evidence,
+        label_encoding=evidence.label_encoding,
+        datasets=tuple(evidence.datasets),
+        unnormalized_inputs=tuple(_reportable_inputs(raw_inputs, models, normalizes_somewhere)),
+        feature_count=first_shape[0] if first_shape and len(first_shape) == 1 else None,
+    )
+    frameworks = frozenset(model.framework for model in models)
+    if not frameworks and context.dominant is not None:
+        frameworks = frozenset({context.dominant})
+    return ProgramFacts(
+        models=models,
+        training=training,
+        data=data,
+        frameworks=frameworks,
+        problem_type=problem_type,
+        problem_type_evidence=problem_evidence,
+        input_type=input_type,
+    )
+
+
+def _with_aliases(draft: ModelDraft, context: ExtractionContext) -> ModelFacts:
+    """Names under which the model is used: its variable, instances, results of its builder."""
+    aliases = {draft.name}
+    builders: set[str] = set()
+    for scope in context.scopes:
+        if scope.name == draft.scope and isinstance(scope.node, ast.FunctionDef):
+            for node in ast.walk(scope.node):
+                if isinstance(node, ast.Return) and isinstance(node.value, ast.Name):
+                    if node.value.id == draft.name:
+                        builders.add(scope.node.name)
+    for scope in context.scopes:
+        for name, history in scope.assignments.items():
+            for _, value in history:
+                if isinstance(value, ast.Call):
+                    called = (
+                        value.func.id
+                        if isinstance(value.func, ast.Name)
+                        else (value.func.attr if isinstance(value.func, ast.Attribute) else None)
+                    )
+                    if (
+                        called == draft.name
+                        and draft.framework is not None
+                        and draft.scope == "<module>"
+                        and draft.span.line != value.lineno
+                    ) or called in builders:
+                        aliases.add(name)
+                elif isinstance(value, ast.Call) is False and isinstance(value, ast.Attribute):
+                    pass
+    for scope in context.scopes:
+        for name, history in scope.assignments.items():
+            for _, value in history:
+                # model = Net().to(device)
+                if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute):
+                    inner = value.func.value
+                    if (
+                        isinstance(inner, ast.Call)
+                        and isinstance(inner.func, ast.Name)
+                        and inner.func.id == draft.name
+                    ):
+                        aliases.add(name)
+    model = draft.freeze()
+    return replace(model, aliases=tuple(sorted(aliases)))
+
+
+def _input_type(
+    settings: Settings,
+    found: list[tuple[InputType, Evidence]],
+    models: tuple[ModelFacts, ...],
+) -> tuple[InputType | None, Evidence | None]:
+    if settings.input_type is not None:
+        return settings.input_type, Evidence("settings or file pragma", Span(1, 0, 1, 0))
+    if found:
+        return found[0]
+    guessed = input_type_from_models(models)
+    if guessed is not None:
+        input_type, reason = guessed
+        model = next(m for m in models if m.layers)
+        return input_type, Evidence(reason, model.layers[0].span)
+    return None, None
+
+
+def _problem_type(
+    settings: Settings,
+    found: list[tuple[ProblemType, Evidence]],
+    num_classes: int | None,
+) -> tuple[ProblemType | None, Evidence | None]:
+    if settings.problem_type is not None:
+        return settings.problem_type, Evidence("settings or file pragma", Span(1, 0, 1, 0))
+    multilabel = next((item for item in found if item[0] is ProblemType.MULTILABEL), None)
+    if multilabel is not None:
+        return multilabel
+    if found:
+        return found[0]
+    return None, None
+
+
+def _reportable_inputs(
+    raw_inputs: list[UnnormalizedInput],
+    models: tuple[ModelFacts, ...],
+    normalizes_somewhere: bool,
+) -> list[UnnormalizedInput]:
+    """Drop raw inputs that the model normalises itself, and CSV data in files that scale."""
+    reportable: list[UnnormalizedInput] = []
+    for item in raw_inputs:
+        if item.tabular and normalizes_somewhere:
+            continue
+        receiving = [m for m in models if item.model in m.aliases] or list(models)
+        if any(_normalizes_input(model) for model in receiving):
+            continue
+        unknown_receiver = item.model is not None and not any(
+            item.model in m.aliases for m in models
+        )
+        if models and unknown_receiver and not _looks_like_model_name(item.model or ""):
+            continue  # ``scaler.fit(x)`` and other estimators are not the network
+        reportable.append(item)
+    return reportable
+
+
+def _normalizes_input(model: ModelFacts) -> bool:
+    for layer in model.layers:
+        if layer.kind in _INPUT_NORMALIZING_KINDS:
+            return True
+        if layer.kind is LayerKind.OTHER and layer.api.endswith("Lambda"):
+            return True
+        if layer.is_weighted:
+            return False
+    return False
+
+
+def _looks_like_model_name(name: str) -> bool:
+    lowered = name.lower()
+    return any(part in lowered for part in ("model", "net", "classifier", "cnn", "mlp"))
+
+
+__all__ = ["Framework", "extract_program"]

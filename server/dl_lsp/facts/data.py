@@ -54,6 +54,8 @@ class UnnormalizedInput:
     span: Span  # where it is fed to the model
     origin: Evidence  # where its raw values came from
     method: str  # 'fit', 'evaluate', 'predict', ...
+    model: str | None = None  # the receiver of the call
+    tabular: bool = False  # raw CSV features rather than raw pixels
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,9 @@ class LossFact:
     span: Span
     from_logits: bool = False
     model: str | None = None
+    written: str = ""  # as spelled in the source: 'CrossEntropyLoss', 'binary_crossentropy'
+    is_string: bool = False  # a string literal such as 'mse' (a quick fix can replace it)
+    framework: str = "keras"  # 'keras' (compile) or 'torch' (a criterion)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,81 @@
+"""Read-only helpers over ModelFacts shared by the architecture and output-layer checks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dl_lsp.facts import LayerFact, LayerKind, ModelFacts, ProgramFacts
+
+# Layers that end a weighted layer's "block" (Theia's call-strings window).
+_BLOCK_END = (LayerKind.DENSE, LayerKind.CONV, LayerKind.POOL, LayerKind.GLOBAL_POOL)
+_NO_ACTIVATION = (None, "linear", "identity")
+
+
+@dataclass(frozen=True)
+class Block:
+    """A Dense/Conv layer and the layers after it up to the next Dense/Conv/pooling layer."""
+
+    layer: LayerFact
+    index: int
+    following: tuple[LayerFact, ...]
+
+    @property
+    def activations(self) -> list[tuple[str, LayerFact, bool]]:
+        """(activation, where, is_keyword) for the layer's own activation and activation layers."""
+        found: list[tuple[str, LayerFact, bool]] = []
+        if self.layer.activation not in _NO_ACTIVATION:
+            found.append((self.layer.activation or "", self.layer, True))
+        for layer in self.following:
+            if layer.kind is LayerKind.ACTIVATION and layer.activation not in _NO_ACTIVATION:
+                found.append((layer.activation or "", layer, False))
+        return found
+
+
+def blocks(model: ModelFacts, end: tuple[LayerKind, ...] = _BLOCK_END) -> list[Block]:
+    """One block per weighted layer, in model order."""
+    result: list[Block] = []
+    layers = model.layers
+    for index, layer in enumerate(layers):
+        if not layer.is_weighted:
+            continue
+        following: list[LayerFact] = []
+        for later in layers[index + 1 :]:
+            if later.kind in end:
+                break
+            following.append(later)
+        result.append(Block(layer, index, tuple(following)))
+    return result
+
+
+def output_index(model: ModelFacts) -> int | None:
+    """Index of the output layer: the last weighted layer, when it is a Dense/Linear layer."""
+    for index in range(len(model.layers) - 1, -1, -1):
+        layer = model.layers[index]
+        if layer.is_weighted:
+            return index if layer.kind is LayerKind.DENSE else None
+        if layer.kind is LayerKind.RECURRENT:
+            return None
+    return None
+
+
+def hidden_weighted(model: ModelFacts) -> list[tuple[int, LayerFact]]:
+    """Dense/Conv layers other than the output layer."""
+    out = output_index(model)
+    return [
+        (index, layer)
+        for index, layer in enumerate(model.layers)
+        if layer.is_weighted and index != out
+    ]
+
+
+def has_unknown_layers(model: ModelFacts) -> bool:
+    return any(layer.kind is LayerKind.OTHER for layer in model.layers)
+
+
+def models_trained_by(facts: ProgramFacts, receiver: str | None) -> list[ModelFacts]:
+    """The models a call's receiver refers to (all models when it names none we know)."""
+    if receiver is not None:
+        named = [model for model in facts.models if receiver in model.aliases]
+        if named:
+            return named
+    return list(facts.models)

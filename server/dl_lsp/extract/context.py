@@ -1,0 +1,57 @@
+"""What every extractor needs: the source, the imports, scopes and the constant resolver."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+
+from dl_lsp.extract.names import ImportTable
+from dl_lsp.extract.scopes import ConstantResolver, Scope, build_scopes
+from dl_lsp.facts import Framework, Span
+from dl_lsp.source import ParsedSource
+
+
+@dataclass
+class ExtractionContext:
+    source: ParsedSource
+    tree: ast.Module
+    imports: ImportTable
+    scopes: list[Scope]
+    resolver: ConstantResolver = field(default_factory=ConstantResolver)
+
+    @classmethod
+    def create(cls, source: ParsedSource, tree: ast.Module) -> ExtractionContext:
+        return cls(source, tree, ImportTable.from_tree(tree), build_scopes(tree))
+
+    @property
+    def dominant(self) -> Framework | None:
+        return self.imports.dominant_framework
+
+    @property
+    def module_scope(self) -> Scope:
+        return self.scopes[0]
+
+    def span(self, node: ast.AST) -> Span:
+        return self.source.span(node)
+
+    def qualify(self, node: ast.AST) -> str | None:
+        return self.imports.qualify(node)
+
+
+def keyword(call: ast.Call, *names: str) -> ast.expr | None:
+    """The value of the first keyword argument among ``names``, if given."""
+    for item in call.keywords:
+        if item.arg in names:
+            return item.value
+    return None
+
+
+def argument(call: ast.Call, index: int, *names: str) -> ast.expr | None:
+    """A call argument given by keyword (any of ``names``) or at a position."""
+    value = keyword(call, *names)
+    if value is not None:
+        return value
+    positional = [arg for arg in call.args if not isinstance(arg, ast.Starred)]
+    if len(positional) != len(call.args):
+        return None  # *args hides the positions
+    return positional[index] if index < len(positional) else None

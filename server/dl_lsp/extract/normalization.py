@@ -1,0 +1,250 @@
+"""Value-range data flow for IDN: does raw data (pixels 0..255, raw CSV features) reach the model?
+
+Each variable gets a state as statements run in order: raw (with where it came from),
+normalised, or unknown. Range-preserving operations (``astype``, ``reshape``, slicing,
+``train_test_split``) keep the state; division, mean subtraction, scalers and ``rescale=``
+normalise. At ``fit``/``evaluate``/``predict`` the state of the data argument decides.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from typing import Union
+
+from dl_lsp.extract.catalog import NORMALIZING_CALLS, RANGE_PRESERVING_CALLS
+from dl_lsp.extract.context import ExtractionContext, argument, keyword
+from dl_lsp.extract.data import dataset_of
+from dl_lsp.extract.scopes import Scope
+from dl_lsp.facts import Evidence, UnnormalizedInput
+
+_DATA_METHODS = (
+    "fit",
+    "fit_generator",
+    "train_on_batch",
+    "evaluate",
+    "evaluate_generator",
+    "predict",
+    "predict_generator",
+    "test_on_batch",
+)
+_GENERATOR_NORMALIZERS = (
+    "rescale",
+    "preprocessing_function",
+    "featurewise_center",
+    "samplewise_center",
+    "featurewise_std_normalization",
+    "samplewise_std_normalization",
+    "zca_whitening",
+)
+_MODULE_ROOTS = ("numpy", "tensorflow", "torch", "pandas", "keras", "cv2", "PIL", "sklearn")
+
+
+@dataclass(frozen=True)
+class RangeState:
+    kind: str  # 'raw', 'raw_tabular', 'normalized', 'unknown'
+    origin: Evidence | None = None
+
+    @property
+    def is_raw(self) -> bool:
+        return self.kind in ("raw", "raw_tabular")
+
+
+State = Union[RangeState, tuple["State", ...]]
+UNKNOWN = RangeState("unknown")
+NORMALIZED = RangeState("normalized")
+
+
+class RangeFlow:
+    """Runs the value-range states through every scope and records raw data fed to a model."""
+
+    def __init__(self, context: ExtractionContext) -> None:
+        self.context = context
+        self.module_env: dict[str, State] = {}
+        self.findings: list[UnnormalizedInput] = []
+        self.saw_normalization = False
+
+    def run(self) -> list[UnnormalizedInput]:
+        for scope in self.context.scopes:
+            env: dict[str, State] = {} if scope.parent is None else {}
+            self._run_scope(scope, env)
+            if scope.parent is None:
+                self.module_env = env
+        return self.findings
+
+    def _run_scope(self, scope: Scope, env: dict[str, State]) -> None:
+        for statement in scope.statements:
+            for call in _own_calls(statement):
+                self._check_data_call(call, scope, env)
+            if isinstance(statement, ast.Assign):
+                state = self._eval(statement.value, scope, env)
+                for target in statement.targets:
+                    self._bind(target, state, env)
+            elif isinstance(statement, ast.AugAssign) and isinstance(statement.target, ast.Name):
+                if isinstance(statement.op, (ast.Div, ast.Sub, ast.FloorDiv, ast.Mult)):
+                    env[statement.target.id] = NORMALIZED
+                    self.saw_normalization = True
+            elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
+                self._bind(statement.target, self._eval(statement.value, scope, env), env)
+
+    def _bind(self, target: ast.expr, state: State, env: dict[str, State]) -> None:
+        if isinstance(target, ast.Name):
+            env[target.id] = state
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            if isinstance(state, tuple) and len(state) == len(target.elts):
+                for element, item in zip(target.elts, state, strict=True):
+                    self._bind(element, item, env)
+            else:
+                for element in target.elts:
+                    self._bind(element, UNKNOWN, env)
+        elif isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
+            # x[:] = x / 255 normalises in place.
+            if isinstance(state, RangeState) and state.kind == "normalized":
+                env[target.value.id] = NORMALIZED
+
+    def _lookup(self, name: str, env: dict[str, State]) -> State:
+        if name in env:
+            return env[name]
+        return self.module_env.get(name, UNKNOWN)
+
+    def _eval(self, node: ast.expr, scope: Scope, env: dict[str, State]) -> State:
+        if isinstance(node, ast.Name):
+            return self._lookup(node.id, env)
+        if isinstance(node, (ast.Tuple, ast.List)) and not isinstance(node.ctx, ast.Store):
+            if isinstance(node, ast.List):
+                return UNKNOWN
+            return tuple(self._eval(element, scope, env) for element in node.elts)
+        if isinstance(node, ast.Subscript):
+            return _first(self._eval(node.value, scope, env))
+        if isinstance(node, ast.Attribute):
+            if node.attr in ("values", "T", "data"):
+                return _first(self._eval(node.value, scope, env))
+            return UNKNOWN
+        if isinstance(node, ast.BinOp):
+            return self._eval_binop(node, scope, env)
+        if isinstance(node, ast.Call):
+            return self._eval_call(node, scope, env)
+        return UNKNOWN
+
+    def _eval_binop(self, node: ast.BinOp, scope: Scope, env: dict[str, State]) -> State:
+        left = _first(self._eval(node.left, scope, env))
+        right = _first(self._eval(node.right, scope, env))
+        raw = left if left.is_raw else right if right.is_raw else None
+        if isinstance(node.op, (ast.Div, ast.Sub, ast.FloorDiv)):
+            if raw is not None or left.kind == "normalized":
+                self.saw_normalization = True
+                return NORMALIZED
+            return UNKNOWN
+        if isinstance(node.op, ast.Mult):
+            factor = self.context.resolver.number(node.right if left.is_raw else node.left, scope)
+            if raw is not None and factor is not None and abs(factor) < 1:
+                self.saw_normalization = True
+                return NORMALIZED
+            return raw or left
+        return left
+
+    def _eval_call(self, call: ast.Call, scope: Scope, env: dict[str, State]) -> State:
+        context = self.context
+        qualified = context.qualify(call.func) or ""
+        func = call.func
+        name = func.attr if isinstance(func, ast.Attribute) else qualified.rsplit(".", 1)[-1]
+        span = context.span(call)
+        found = dataset_of(call, context)
+        if found is not None:
+            key, info = found
+            if not info.raw_range:
+                return UNKNOWN
+            origin = Evidence(f"{key} loader", span)
+            if key in ("read_csv", "read_excel", "loadtxt", "genfromtxt"):
+                return RangeState("raw_tabular", Evidence(f"{name}(...)", span))
+            raw = RangeState("raw", origin)
+            return ((raw, UNKNOWN), (raw, UNKNOWN))
+        if name == "ImageDataGenerator":
+            if any(keyword(call, option) is not None for option in _GENERATOR_NORMALIZERS):
+                self.saw_normalization = True
+                return NORMALIZED
+            return RangeState("raw", Evidence("ImageDataGenerator without rescale=", span))
+        if name in ("flow", "flow_from_directory", "flow_from_dataframe") and isinstance(
+            func, ast.Attribute
+        ):
+            generator = _first(self._eval(func.value, scope, env))
+            if generator.kind == "normalized" or name != "flow":
+                return generator
+            data = argument(call, 0, "x")
+            return _first(self._eval(data, scope, env)) if data is not None else UNKNOWN
+        if name == "image_dataset_from_directory":
+            return RangeState("raw", Evidence("image_dataset_from_directory", span))
+        if _is_image_reader(qualified, name):
+            return RangeState("raw", Evidence(f"{name}(...)", span))
+        if name in NORMALIZING_CALLS:
+            self.saw_normalization = True
+            return NORMALIZED
+        if name == "train_test_split":
+            arrays = [
+                self._eval(a, scope, env) for a in call.args if not isinstance(a, ast.Starred)
+            ]
+            return tuple(_first(state) for state in arrays for _ in range(2))
+        if name in RANGE_PRESERVING_CALLS:
+            if isinstance(func, ast.Attribute) and not _is_module(qualified):
+                return _first(self._eval(func.value, scope, env))
+            if call.args:
+                return _first(self._eval(call.args[0], scope, env))
+        return UNKNOWN
+
+    def _check_data_call(self, call: ast.Call, scope: Scope, env: dict[str, State]) -> None:
+        func = call.func
+        if not isinstance(func, ast.Attribute) or func.attr not in _DATA_METHODS:
+            return
+        data = argument(call, 0, "x", "generator")
+        if data is None:
+            return
+        state = _first(self._eval(data, scope, env))
+        if not state.is_raw or state.origin is None:
+            return
+        receiver = func.value.id if isinstance(func.value, ast.Name) else None
+        self.findings.append(
+            UnnormalizedInput(
+                variable=self.context.source.segment(data),
+                span=self.context.span(data),
+                origin=state.origin,
+                method=func.attr,
+                model=receiver,
+                tabular=state.kind == "raw_tabular",
+            )
+        )
+
+
+def _first(state: State) -> RangeState:
+    while isinstance(state, tuple):
+        if not state:
+            return UNKNOWN
+        state = state[0]
+    return state
+
+
+def _is_module(qualified: str) -> bool:
+    return qualified.split(".")[0] in _MODULE_ROOTS
+
+
+def _is_image_reader(qualified: str, name: str) -> bool:
+    if name == "imread":
+        return qualified.startswith(("cv2", "imageio", "skimage"))
+    if name in ("load_img", "img_to_array"):
+        return True
+    return name == "open" and qualified.startswith("PIL")
+
+
+def _own_calls(statement: ast.stmt) -> list[ast.Call]:
+    calls: list[ast.Call] = []
+    for child in ast.iter_child_nodes(statement):
+        if isinstance(child, ast.stmt):
+            continue
+        calls.extend(node for node in ast.walk(child) if isinstance(node, ast.Call))
+    return calls
+
+
+def find_unnormalized_inputs(context: ExtractionContext) -> tuple[list[UnnormalizedInput], bool]:
+    """Raw data fed to models, and whether the file normalises anything at all."""
+    flow = RangeFlow(context)
+    found = flow.run()
+    return found, flow.saw_normalization

@@ -1,0 +1,195 @@
+"""Scopes and simple constant propagation (``batch_size = 16`` used later as ``batch_size``)."""
+
+from __future__ import annotations
+
+import ast
+import operator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+MODULE_SCOPE = "<module>"
+
+_BINARY: dict[type[ast.operator], Callable[[float, float], float]] = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+    ast.FloorDiv: operator.floordiv,
+    ast.Pow: operator.pow,
+}
+
+
+@dataclass
+class Scope:
+    """A module or function body, its statements in order and its simple assignments."""
+
+    name: str
+    node: ast.AST
+    parent: Scope | None
+    statements: list[ast.stmt] = field(default_factory=list)
+    assignments: dict[str, list[tuple[int, ast.expr]]] = field(default_factory=dict)
+
+    def assign(self, name: str, line: int, value: ast.expr) -> None:
+        self.assignments.setdefault(name, []).append((line, value))
+
+    def lookup(self, name: str, line: int) -> ast.expr | None:
+        """The value last assigned to ``name`` before ``line``, here or in enclosing scopes."""
+        scope: Scope | None = self
+        while scope is not None:
+            history = scope.assignments.get(name)
+            if history:
+                before = [value for at, value in history if at <= line]
+                if before:
+                    return before[-1]
+                if scope is not self:
+                    return history[-1][1]
+            # Enclosing scopes run before a function is called: any of their values may apply.
+            line = 10**9
+            scope = scope.parent
+        return None
+
+
+def iter_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """Statements in source order, entering blocks but not nested functions or classes."""
+    stack: list[ast.stmt] = list(reversed(body))
+    while stack:
+        statement = stack.pop()
+        yield statement
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        children: list[ast.stmt] = []
+        for name in ("body", "orelse", "finalbody"):
+            children.extend(getattr(statement, name, ()) or ())
+        for handler in getattr(statement, "handlers", ()) or ():
+            children.extend(handler.body)
+        for case in getattr(statement, "cases", ()) or ():
+            children.extend(case.body)
+        stack.extend(reversed(children))
+
+
+def build_scopes(tree: ast.Module) -> list[Scope]:
+    """The module scope and one scope per function (methods included), parents linked."""
+    module = Scope(MODULE_SCOPE, tree, None)
+    scopes = [module]
+    pending: list[tuple[list[ast.stmt], Scope, str]] = [(tree.body, module, "")]
+    while pending:
+        body, scope, prefix = pending.pop()
+        for statement in iter_statements(body):
+            scope.statements.append(statement)
+            _record_assignment(scope, statement)
+            if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                child = Scope(f"{prefix}{statement.name}", statement, scope)
+                _record_defaults(child, statement)
+                scopes.append(child)
+                pending.append((statement.body, child, f"{prefix}{statement.name}."))
+            elif isinstance(statement, ast.ClassDef):
+                pending.append((statement.body, scope, f"{prefix}{statement.name}."))
+    return scopes
+
+
+def _record_assignment(scope: Scope, statement: ast.stmt) -> None:
+    if isinstance(statement, ast.Assign):
+        for target in statement.targets:
+            _bind(scope, target, statement.value, statement.lineno)
+    elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
+        _bind(scope, statement.target, statement.value, statement.lineno)
+    elif isinstance(statement, (ast.For, ast.AsyncFor)) and isinstance(statement.target, ast.Name):
+        # A loop variable takes many values: remember that it is not a constant.
+        scope.assign(statement.target.id, statement.lineno, ast.Name(id="<loop>"))
+
+
+def _bind(scope: Scope, target: ast.expr, value: ast.expr, line: int) -> None:
+    if isinstance(target, ast.Name):
+        scope.assign(target.id, line, value)
+    elif isinstance(target, (ast.Tuple, ast.List)):
+        if isinstance(value, (ast.Tuple, ast.List)) and len(value.elts) == len(target.elts):
+            for element, item in zip(target.elts, value.elts, strict=True):
+                _bind(scope, element, item, line)
+        else:
+            for element in target.elts:
+                _bind(scope, element, ast.Name(id="<unpacked>"), line)
+
+
+def _record_defaults(scope: Scope, function: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+    arguments = function.args
+    positional = [*arguments.posonlyargs, *arguments.args]
+    for argument, default in zip(
+        positional[len(positional) - len(arguments.defaults) :], arguments.defaults, strict=True
+    ):
+        scope.assign(argument.arg, function.lineno, default)
+    for argument, kw_default in zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True):
+        if kw_default is not None:
+            scope.assign(argument.arg, function.lineno, kw_default)
+    for argument in positional[: len(positional) - len(arguments.defaults)]:
+        scope.assign(argument.arg, function.lineno, ast.Name(id="<parameter>"))
+
+
+class ConstantResolver:
+    """Evaluates literal expressions, following simple name assignments."""
+
+    def __init__(self, max_depth: int = 8) -> None:
+        self.max_depth = max_depth
+
+    def value(self, node: ast.AST | None, scope: Scope, depth: int = 0) -> object:
+        """The constant value of an expression, or None when it is not known statically."""
+        if node is None or depth > self.max_depth:
+            return None
+        if isinstance(node, ast.Constant):
+            return node.value
+        if isinstance(node, ast.Name):
+            assigned = scope.lookup(node.id, getattr(node, "lineno", 10**9))
+            return self.value(assigned, scope, depth + 1) if assigned is not None else None
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+            inner = self.value(node.operand, scope, depth + 1)
+            return -inner if _is_number(inner) else None  # type: ignore[operator]
+        if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
+            left = self.value(node.left, scope, depth + 1)
+            right = self.value(node.right, scope, depth + 1)
+            if _is_number(left) and _is_number(right):
+                try:
+                    return _BINARY[type(node.op)](left, right)  # type: ignore[arg-type]
+                except (ZeroDivisionError, OverflowError):
+                    return None
+            return None
+        if isinstance(node, (ast.Tuple, ast.List)):
+            items = [self.value(element, scope, depth + 1) for element in node.elts]
+            return tuple(items)
+        return None
+
+    def integer(self, node: ast.AST | None, scope: Scope) -> int | None:
+        value = self.value(node, scope)
+        if isinstance(value, bool):
+            return None
+        if isinstance(value, int):
+            return value
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        return None
+
+    def number(self, node: ast.AST | None, scope: Scope) -> float | None:
+        value = self.value(node, scope)
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return None
+        return float(value)
+
+    def string(self, node: ast.AST | None, scope: Scope) -> str | None:
+        value = self.value(node, scope)
+        return value if isinstance(value, str) else None
+
+    def int_tuple(self, node: ast.AST | None, scope: Scope) -> tuple[int | None, ...] | None:
+        value = self.value(node, scope)
+        if isinstance(value, bool):
+            return None
+        if isinstance(value, int):
+            return (value,)
+        if isinstance(value, tuple):
+            return tuple(
+                v if isinstance(v, int) and not isinstance(v, bool) else None for v in value
+            )
+        if isinstance(node, (ast.Tuple, ast.List)):
+            return tuple(self.integer(element, scope) for element in node.elts)
+        return None
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
