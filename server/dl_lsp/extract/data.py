@@ -147,7 +147,7 @@ def collect_data_evidence(context: ExtractionContext) -> DataEvidence:
                 kind = InputType.GRAYSCALE if gray else InputType.COLOR
                 evidence.input_types.append((kind, Evidence("cv2.imread", span)))
     for name in _CLASS_COUNT_NAMES:
-        for line, value in context.module_scope.assignments.get(name, []):
+        for _, value in context.module_scope.assignments.get(name, []):
             count = context.resolver.integer(value, context.module_scope)
             if count is not None and count >= 2:
                 evidence.num_classes.append(

@@ -29,10 +29,11 @@ def layer_from_call(
     name = qualified.rsplit(".", 1)[-1]
     framework = framework_of(qualified, context.dominant)
     if framework is Framework.KERAS and name in KERAS_LAYERS:
-        if qualified.split(".")[0] not in ("keras", "tensorflow", "tf_keras") and "." in qualified:
-            # ``something.Dense`` on an unknown object is not a Keras layer.
-            if qualified.split(".")[0] not in context.imports.bindings:
-                return None
+        root = qualified.split(".")[0]
+        if root not in ("keras", "tensorflow", "tf_keras", *context.imports.bindings) and (
+            "." in qualified
+        ):
+            return None  # ``something.Dense`` on an unknown object is not a Keras layer
         return _keras_layer(call, name, scope, context), framework
     if framework is Framework.TORCH and name in TORCH_LAYERS:
         return _torch_layer(call, name, scope, context), framework

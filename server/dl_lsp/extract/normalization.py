@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
-from typing import Union
 
 from dl_lsp.extract.catalog import NORMALIZING_CALLS, RANGE_PRESERVING_CALLS
 from dl_lsp.extract.context import ExtractionContext, argument, keyword
@@ -50,7 +49,7 @@ class RangeState:
         return self.kind in ("raw", "raw_tabular")
 
 
-State = Union[RangeState, tuple["State", ...]]
+State = RangeState | tuple["State", ...]
 UNKNOWN = RangeState("unknown")
 NORMALIZED = RangeState("normalized")
 
@@ -66,7 +65,7 @@ class RangeFlow:
 
     def run(self) -> list[UnnormalizedInput]:
         for scope in self.context.scopes:
-            env: dict[str, State] = {} if scope.parent is None else {}
+            env: dict[str, State] = {}
             self._run_scope(scope, env)
             if scope.parent is None:
                 self.module_env = env
@@ -97,10 +96,13 @@ class RangeFlow:
             else:
                 for element in target.elts:
                     self._bind(element, UNKNOWN, env)
-        elif isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
-            # x[:] = x / 255 normalises in place.
-            if isinstance(state, RangeState) and state.kind == "normalized":
-                env[target.value.id] = NORMALIZED
+        elif (
+            isinstance(target, ast.Subscript)
+            and isinstance(target.value, ast.Name)
+            and isinstance(state, RangeState)
+            and state.kind == "normalized"
+        ):
+            env[target.value.id] = NORMALIZED  # x[:] = x / 255 normalises in place
 
     def _lookup(self, name: str, env: dict[str, State]) -> State:
         if name in env:

@@ -16,7 +16,6 @@ from dl_lsp.extract.training import extract_training
 from dl_lsp.facts import (
     DataFacts,
     Evidence,
-    Framework,
     InputType,
     LayerKind,
     ModelFacts,
@@ -77,46 +76,43 @@ def extract_program(source: ParsedSource, settings: Settings) -> ProgramFacts:
 
 def _with_aliases(draft: ModelDraft, context: ExtractionContext) -> ModelFacts:
     """Names under which the model is used: its variable, instances, results of its builder."""
+    constructors = {draft.name} | _builders_returning(draft, context)
     aliases = {draft.name}
+    for scope in context.scopes:
+        for name, history in scope.assignments.items():
+            if any(_constructs(value, constructors) for _, value in history):
+                aliases.add(name)
+    return replace(draft.freeze(), aliases=tuple(sorted(aliases)))
+
+
+def _builders_returning(draft: ModelDraft, context: ExtractionContext) -> set[str]:
+    """Functions that build the model and return it (``def build_model(): ... return model``)."""
     builders: set[str] = set()
     for scope in context.scopes:
-        if scope.name == draft.scope and isinstance(scope.node, ast.FunctionDef):
-            for node in ast.walk(scope.node):
-                if isinstance(node, ast.Return) and isinstance(node.value, ast.Name):
-                    if node.value.id == draft.name:
-                        builders.add(scope.node.name)
-    for scope in context.scopes:
-        for name, history in scope.assignments.items():
-            for _, value in history:
-                if isinstance(value, ast.Call):
-                    called = (
-                        value.func.id
-                        if isinstance(value.func, ast.Name)
-                        else (value.func.attr if isinstance(value.func, ast.Attribute) else None)
-                    )
-                    if (
-                        called == draft.name
-                        and draft.framework is not None
-                        and draft.scope == "<module>"
-                        and draft.span.line != value.lineno
-                    ) or called in builders:
-                        aliases.add(name)
-                elif isinstance(value, ast.Call) is False and isinstance(value, ast.Attribute):
-                    pass
-    for scope in context.scopes:
-        for name, history in scope.assignments.items():
-            for _, value in history:
-                # model = Net().to(device)
-                if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute):
-                    inner = value.func.value
-                    if (
-                        isinstance(inner, ast.Call)
-                        and isinstance(inner.func, ast.Name)
-                        and inner.func.id == draft.name
-                    ):
-                        aliases.add(name)
-    model = draft.freeze()
-    return replace(model, aliases=tuple(sorted(aliases)))
+        function = scope.node
+        if scope.name != draft.scope or not isinstance(function, ast.FunctionDef):
+            continue
+        for node in ast.walk(function):
+            if (
+                isinstance(node, ast.Return)
+                and isinstance(node.value, ast.Name)
+                and node.value.id == draft.name
+            ):
+                builders.add(function.name)
+    return builders
+
+
+def _constructs(value: ast.expr, constructors: set[str]) -> bool:
+    """``Net()``, ``build_model()``, ``Net().to(device)``, ``Net().cuda()``."""
+    while isinstance(value, ast.Call):
+        func = value.func
+        if isinstance(func, ast.Name):
+            return func.id in constructors
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Call):
+            value = func.value
+            continue
+        return False
+    return False
 
 
 def _input_type(
@@ -189,4 +185,3 @@ def _looks_like_model_name(name: str) -> bool:
     return any(part in lowered for part in ("model", "net", "classifier", "cnn", "mlp"))
 
 
-__all__ = ["Framework", "extract_program"]
