@@ -13,7 +13,13 @@ from dl_lsp.checks.fix_data import (
     replace_value,
     set_keyword,
 )
-from dl_lsp.checks.model_view import blocks, has_unknown_layers, hidden_weighted, output_index
+from dl_lsp.checks.model_view import (
+    blocks,
+    has_unknown_layers,
+    hidden_weighted,
+    last_weighted_index,
+    output_index,
+)
 from dl_lsp.extract.catalog import SATURATING_ACTIVATIONS
 from dl_lsp.facts import Framework, InputType, LayerFact, LayerKind, ModelFacts
 from dl_lsp.findings import Finding
@@ -45,7 +51,7 @@ def check_non_linearity(context: CheckContext, rule: Rule) -> Iterator[Finding]:
     """CNL: hidden layers need exactly one, non-saturating (for images) activation."""
     input_type = context.facts.input_type
     for model in _ordered_models(context):
-        out = output_index(model)
+        out = last_weighted_index(model)
         for block in blocks(model):
             activations = block.activations
             hidden = block.index != out
@@ -110,8 +116,12 @@ def check_filter_counts(context: CheckContext, rule: Rule) -> Iterator[Finding]:
         decoder = any(
             layer.api.startswith(("UpSampling", "nn.Upsample")) for layer in model.layers
         ) or len(convs) != len(model.conv_layers)
+        out = last_weighted_index(model)
+        output_layer = model.layers[out] if out is not None else None
         previous: LayerFact | None = None
         for layer in convs:
+            if layer is output_layer:
+                continue  # the output of a decoder / segmentation model: filters = channels
             filters = layer.filters
             if filters is None:
                 previous = None
@@ -193,12 +203,16 @@ def check_downsampling(context: CheckContext, rule: Rule) -> Iterator[Finding]:
     for model in _ordered_models(context):
         reported: set[int] = set()
         run: list[LayerFact] = []
+        downsampled = False
         for layer in model.layers:
             if layer.kind is LayerKind.CONV:
                 run.append(layer)
                 if _is_strided(layer):
                     run = []
+                    downsampled = True
                 continue
+            if layer.kind in _POOLING:
+                downsampled = True
             if layer.kind in _POOLING or layer.kind in (
                 LayerKind.DENSE,
                 LayerKind.FLATTEN,
@@ -216,6 +230,7 @@ def check_downsampling(context: CheckContext, rule: Rule) -> Iterator[Finding]:
                 if (
                     layer.kind in (LayerKind.DENSE, LayerKind.FLATTEN)
                     and run
+                    and not downsampled
                     and id(run[-1]) not in reported
                 ):
                     reported.add(id(run[-1]))

@@ -58,9 +58,17 @@ def output_index(model: ModelFacts) -> int | None:
     return None
 
 
+def last_weighted_index(model: ModelFacts) -> int | None:
+    """Index of the last Dense/Conv layer: the model's output (a conv in decoders)."""
+    for index in range(len(model.layers) - 1, -1, -1):
+        if model.layers[index].is_weighted:
+            return index
+    return None
+
+
 def hidden_weighted(model: ModelFacts) -> list[tuple[int, LayerFact]]:
     """Dense/Conv layers other than the output layer."""
-    out = output_index(model)
+    out = last_weighted_index(model)
     return [
         (index, layer)
         for index, layer in enumerate(model.layers)

@@ -183,5 +183,3 @@ def _normalizes_input(model: ModelFacts) -> bool:
 def _looks_like_model_name(name: str) -> bool:
     lowered = name.lower()
     return any(part in lowered for part in ("model", "net", "classifier", "cnn", "mlp"))
-
-

@@ -201,6 +201,8 @@ def _batch_size(call: ast.Call, scope: Scope, context: ExtractionContext) -> Bat
     position = _BATCH_POSITION.get(name, 99)
     node = argument(call, position, "batch_size")
     if node is None:
+        if any(item.arg is None for item in call.keywords):
+            return None  # DataLoader(dataset, **kwargs): the batch size is hidden in kwargs
         if name == "DataLoader" and _loader_trains(call, scope, context):
             return BatchSizeFact(1, context.span(call), "DataLoader", implicit=True)
         return None
