@@ -34,9 +34,16 @@ def analyze_source(
     settings = settings or Settings()
     source = ParsedSource(text)
     settings = _with_pragmas(settings, source)
-    facts = extract_program(source, settings) if source.tree is not None else ProgramFacts()
     findings: list[Finding] = list(_syntax_findings(source))
     failures: list[tuple[str, str]] = []
+    facts = ProgramFacts()
+    if source.tree is not None:
+        try:
+            facts = extract_program(source, settings)
+        except RecursionError:
+            failures.append(("extract", "RecursionError: the code is nested too deeply to analyse"))
+        except Exception as error:  # the syntax findings are still worth reporting
+            failures.append(("extract", f"{type(error).__name__}: {error}"))
     context = CheckContext(facts=facts, settings=settings)
     for code, check in ALL_CHECKS.items():
         if not settings.enabled(code):
