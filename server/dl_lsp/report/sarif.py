@@ -35,7 +35,7 @@ def sarif_level(severity: Severity) -> str:
 
 
 def build_sarif(report: CheckReport, rules: Sequence[Rule], root: Path) -> dict[str, Any]:
-    """The SARIF log as a JSON-ready dict; paths are made relative to ``root`` where possible."""
+    """The SARIF log as a JSON-ready dict; report paths are relative to ``root`` (or absolute)."""
     descriptors = [_rule_descriptor(rule) for rule in rules]
     index = {rule.code: position for position, rule in enumerate(rules)}
     locator = _Locator(root)
@@ -66,7 +66,7 @@ def build_sarif(report: CheckReport, rules: Sequence[Rule], root: Path) -> dict[
 
 
 def render_sarif(report: CheckReport, rules: Sequence[Rule], root: Path | None = None) -> str:
-    """The SARIF log as text."""
+    """The SARIF log as text, with the working folder as the source root by default."""
     log = build_sarif(report, rules, root or Path.cwd())
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
 
@@ -149,7 +149,7 @@ class _Locator:
 
     def artifact(self, path: str) -> dict[str, Any]:
         """A relative URI with the source root's base id, or an absolute file URI outside it."""
-        absolute = os.path.abspath(path)
+        absolute = os.path.normpath(os.path.join(self.root, path))
         relative = os.path.relpath(absolute, self.root)
         if relative == os.curdir or relative.startswith(os.pardir) or os.path.isabs(relative):
             return {"uri": Path(absolute).as_uri()}
