@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from dl_lsp.checks import ALL_CHECKS
 from dl_lsp.cli import main
 from dl_lsp.config import Settings
 from dl_lsp.engine import Analysis, analyze_source
@@ -114,6 +115,32 @@ def test_deeply_nested_expression(
     assert code == 1
     deep = [line for line in (out + err).splitlines() if line.startswith(str(project / "deep.py"))]
     assert deep, "the deep file must be reported"
+    assert_good_file_checked(project, out)
+
+
+def test_expression_that_parses_but_is_too_deep_to_analyse(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A long sum parses (the parser handles left recursion) but nests 600 levels deep.
+    deep = project / "generated_sum.py"
+    deep.write_text("total = " + " + ".join(f"w{n}" for n in range(600)) + "\n", encoding="utf-8")
+    code, out, err = run_cli(capsys, "check", str(project))
+    assert code in (0, 1)
+    assert "internal error" not in err
+    assert_good_file_checked(project, out)
+
+
+def test_recursion_error_in_a_check_is_a_file_problem(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def recursing_check(context: object, rule: object) -> list[object]:
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setitem(ALL_CHECKS, "LLM", recursing_check)
+    code, out, err = run_cli(capsys, "check", str(project))
+    assert code == 1
+    assert f"{project / 'good.py'}: error: code nested too deeply to analyse (check LLM" in err
+    assert "internal error" not in err
     assert_good_file_checked(project, out)
 
 

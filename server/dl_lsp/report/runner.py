@@ -52,11 +52,12 @@ def _check(task: CheckTask) -> FileResult:
 def _failure_problems(display: str, analysis: Analysis) -> tuple[FileProblem, ...]:
     problems: list[FileProblem] = []
     for code, text in analysis.failures:
+        stage = "fact extraction" if code == "extract" else f"check {code}"
         if text.startswith("RecursionError"):
-            message = f"code nested too deeply for check {code} (recursion limit reached)"
+            message = f"code nested too deeply to analyse ({stage} reached the recursion limit)"
             problems.append(FileProblem(display, message))
         else:
-            problems.append(FileProblem(display, f"check {code} failed: {text}", internal=True))
+            problems.append(FileProblem(display, f"{stage} failed: {text}", internal=True))
     return tuple(problems)
 
 
