@@ -83,23 +83,22 @@ def find_output(model: ModelFacts) -> OutputLayer | None:
     return OutputLayer(layer, activation, activation_layer)
 
 
-def losses_for(model: ModelFacts, facts: ProgramFacts) -> list[LossFact]:
-    """The losses that train this model."""
-    torch_loss = model.framework is Framework.TORCH
-    candidates = [loss for loss in facts.losses_by_framework(torch_loss)]
-    named = [loss for loss in candidates if loss.model is not None and loss.model in model.aliases]
-    if named:
-        return named
-    same_framework = [m for m in facts.models if m.framework is model.framework]
-    if len(same_framework) == 1:
-        return [
-            loss for loss in candidates if loss.model is None or not _names_known_model(loss, facts)
-        ]
-    return []
-
-
-def _names_known_model(loss: LossFact, facts: ProgramFacts) -> bool:
-    return any(loss.model in model.aliases for model in facts.models)
+def model_for_loss(loss: LossFact, facts: ProgramFacts) -> ModelFacts | None:
+    """The model a loss trains: the compiled variable's latest definition, or the only model."""
+    framework = Framework.TORCH if loss.framework == "torch" else Framework.KERAS
+    candidates = [m for m in facts.models if m.framework is framework]
+    if loss.model is not None:
+        named = [m for m in candidates if loss.model in m.aliases]
+        if named:
+            before = [m for m in named if m.span.line <= loss.span.line]
+            return max(before, key=lambda m: m.span.line) if before else named[0]
+    if len(candidates) == 1:
+        return candidates[0]
+    if framework is Framework.TORCH:
+        trained = {o.model for o in facts.training.optimizers if o.model}
+        owners = [m for m in candidates if trained & set(m.aliases)]
+        return owners[0] if len(owners) == 1 else None
+    return None
 
 
 def problem_type_of(facts: ProgramFacts) -> ProblemType | None:
@@ -274,14 +273,14 @@ def check_labels_activation_loss(context: CheckContext, rule: Rule) -> Iterator[
     """LLM for every model whose output layer and loss are both known."""
     facts = context.facts
     problem = problem_type_of(facts)
-    for model in facts.models:
-        output = find_output(model)
-        if output is None:
+    outputs = {id(model): find_output(model) for model in facts.models}
+    for loss in facts.training.losses:
+        model = model_for_loss(loss, facts)
+        output = outputs.get(id(model)) if model is not None else None
+        if model is None or output is None:
             continue
-        for loss in losses_for(model, facts):
-            mismatch = diagnose(output, loss, problem, facts.data.label_encoding)
-            if mismatch is None:
-                continue
+        mismatch = diagnose(output, loss, problem, facts.data.label_encoding)
+        if mismatch is not None:
             yield _finding(rule, model, output, loss, mismatch)
 
 

@@ -18,10 +18,14 @@ class ExtractionContext:
     imports: ImportTable
     scopes: list[Scope]
     resolver: ConstantResolver = field(default_factory=ConstantResolver)
+    # Several extractors qualify the same call: remember the answer per node.
+    _qualified: dict[int, str | None] = field(default_factory=dict)
 
     @classmethod
     def create(cls, source: ParsedSource, tree: ast.Module) -> ExtractionContext:
-        return cls(source, tree, ImportTable.from_tree(tree), build_scopes(tree))
+        scopes = build_scopes(tree)
+        statements = (statement for scope in scopes for statement in scope.statements)
+        return cls(source, tree, ImportTable.from_statements(statements), scopes)
 
     @property
     def dominant(self) -> Framework | None:
@@ -35,7 +39,10 @@ class ExtractionContext:
         return self.source.span(node)
 
     def qualify(self, node: ast.AST) -> str | None:
-        return self.imports.qualify(node)
+        key = id(node)
+        if key not in self._qualified:
+            self._qualified[key] = self.imports.qualify(node)
+        return self._qualified[key]
 
 
 def keyword(call: ast.Call, *names: str) -> ast.expr | None:

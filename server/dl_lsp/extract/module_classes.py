@@ -38,9 +38,13 @@ def extract_module_classes(context: ExtractionContext) -> list[ModelDraft]:
     """One draft per model class, named after the class."""
     drafts: list[ModelDraft] = []
     scopes_by_node = {id(scope.node): scope for scope in context.scopes}
-    for node in ast.walk(context.tree):
-        if not isinstance(node, ast.ClassDef):
-            continue
+    classes = (
+        statement
+        for scope in context.scopes
+        for statement in scope.statements
+        if isinstance(statement, ast.ClassDef)
+    )
+    for node in classes:
         framework = _model_base(node, context)
         if framework is None:
             continue
@@ -63,6 +67,7 @@ def extract_module_classes(context: ExtractionContext) -> list[ModelDraft]:
             span=context.span(node),
             scope="<module>",
             line=node.lineno,
+            is_class=True,
         )
         forward_scope = scopes_by_node.get(id(forward)) if forward is not None else None
         if forward is None or forward_scope is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from dl_lsp.extract.catalog import KERAS_LAYERS, TORCH_LAYERS
@@ -53,9 +54,9 @@ class ImportTable:
     torch_score: int = 0
 
     @classmethod
-    def from_tree(cls, tree: ast.Module) -> ImportTable:
+    def from_statements(cls, statements: Iterable[ast.stmt]) -> ImportTable:
         table = cls()
-        for node in ast.walk(tree):
+        for node in statements:
             if isinstance(node, ast.Import):
                 for alias in node.names:
                     local = alias.asname or alias.name.split(".")[0]

@@ -72,8 +72,8 @@ class RangeFlow:
         return self.findings
 
     def _run_scope(self, scope: Scope, env: dict[str, State]) -> None:
-        for statement in scope.statements:
-            for call in _own_calls(statement):
+        for statement, calls in scope.calls:
+            for call in calls:
                 self._check_data_call(call, scope, env)
             if isinstance(statement, ast.Assign):
                 state = self._eval(statement.value, scope, env)
@@ -234,15 +234,6 @@ def _is_image_reader(qualified: str, name: str) -> bool:
     if name in ("load_img", "img_to_array"):
         return True
     return name == "open" and qualified.startswith("PIL")
-
-
-def _own_calls(statement: ast.stmt) -> list[ast.Call]:
-    calls: list[ast.Call] = []
-    for child in ast.iter_child_nodes(statement):
-        if isinstance(child, ast.stmt):
-            continue
-        calls.extend(node for node in ast.walk(child) if isinstance(node, ast.Call))
-    return calls
 
 
 def find_unnormalized_inputs(context: ExtractionContext) -> tuple[list[UnnormalizedInput], bool]:

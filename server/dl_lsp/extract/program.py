@@ -38,7 +38,8 @@ def extract_program(source: ParsedSource, settings: Settings) -> ProgramFacts:
         *extract_functional_models(context),
         *extract_module_classes(context),
     ]
-    models = tuple(_with_aliases(draft, context) for draft in drafts if draft.layers)
+    instances, returned = _instances_by_constructor(context), _returned_names(context)
+    models = tuple(_with_aliases(draft, instances, returned) for draft in drafts if draft.layers)
     training = extract_training(context)
     evidence = collect_data_evidence(context)
     raw_inputs, normalizes_somewhere = find_unnormalized_inputs(context)
@@ -74,45 +75,54 @@ def extract_program(source: ParsedSource, settings: Settings) -> ProgramFacts:
     )
 
 
-def _with_aliases(draft: ModelDraft, context: ExtractionContext) -> ModelFacts:
-    """Names under which the model is used: its variable, instances, results of its builder."""
-    constructors = {draft.name} | _builders_returning(draft, context)
-    aliases = {draft.name}
+def _instances_by_constructor(context: ExtractionContext) -> dict[str, set[str]]:
+    """Variables assigned from a call, keyed by the called name (``net = Net().to(dev)``)."""
+    instances: dict[str, set[str]] = {}
     for scope in context.scopes:
         for name, history in scope.assignments.items():
-            if any(_constructs(value, constructors) for _, value in history):
-                aliases.add(name)
-    return replace(draft.freeze(), aliases=tuple(sorted(aliases)))
+            for _, value in history:
+                constructor = _constructor_name(value)
+                if constructor is not None:
+                    instances.setdefault(constructor, set()).add(name)
+    return instances
 
 
-def _builders_returning(draft: ModelDraft, context: ExtractionContext) -> set[str]:
-    """Functions that build the model and return it (``def build_model(): ... return model``)."""
-    builders: set[str] = set()
-    for scope in context.scopes:
-        function = scope.node
-        if scope.name != draft.scope or not isinstance(function, ast.FunctionDef):
-            continue
-        for node in ast.walk(function):
-            if (
-                isinstance(node, ast.Return)
-                and isinstance(node.value, ast.Name)
-                and node.value.id == draft.name
-            ):
-                builders.add(function.name)
-    return builders
-
-
-def _constructs(value: ast.expr, constructors: set[str]) -> bool:
-    """``Net()``, ``build_model()``, ``Net().to(device)``, ``Net().cuda()``."""
+def _constructor_name(value: ast.expr) -> str | None:
+    """``Net`` for ``Net()``, ``build_model()`` for ``build_model``, ``Net().to(device)``..."""
     while isinstance(value, ast.Call):
         func = value.func
         if isinstance(func, ast.Name):
-            return func.id in constructors
+            return func.id
         if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Call):
             value = func.value
             continue
-        return False
-    return False
+        return None
+    return None
+
+
+def _returned_names(context: ExtractionContext) -> dict[str, set[str]]:
+    """For each function scope, the names it returns (``return model``)."""
+    returned: dict[str, set[str]] = {}
+    for scope in context.scopes:
+        for statement in scope.statements:
+            if isinstance(statement, ast.Return) and isinstance(statement.value, ast.Name):
+                returned.setdefault(scope.name, set()).add(statement.value.id)
+    return returned
+
+
+def _with_aliases(
+    draft: ModelDraft,
+    instances: dict[str, set[str]],
+    returned: dict[str, set[str]],
+) -> ModelFacts:
+    """Names under which the model is used: its variable, instances, results of its builder."""
+    aliases = {draft.name}
+    if draft.is_class:
+        aliases |= instances.get(draft.name, set())
+    if draft.name in returned.get(draft.scope, set()):
+        builder = draft.scope.rsplit(".", 1)[-1]
+        aliases |= instances.get(builder, set())
+    return replace(draft.freeze(), aliases=tuple(sorted(aliases)))
 
 
 def _input_type(

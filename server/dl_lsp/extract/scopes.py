@@ -28,6 +28,13 @@ class Scope:
     parent: Scope | None
     statements: list[ast.stmt] = field(default_factory=list)
     assignments: dict[str, list[tuple[int, ast.expr]]] = field(default_factory=dict)
+    # Each statement with the calls in its own expressions (nested blocks not included).
+    calls: list[tuple[ast.stmt, list[ast.Call]]] = field(default_factory=list)
+
+    def iter_calls(self) -> Iterator[ast.Call]:
+        """Every call made directly in this scope, in statement order."""
+        for _, calls in self.calls:
+            yield from calls
 
     def assign(self, name: str, line: int, value: ast.expr) -> None:
         self.assignments.setdefault(name, []).append((line, value))
@@ -76,6 +83,7 @@ def build_scopes(tree: ast.Module) -> list[Scope]:
         body, scope, prefix = pending.pop()
         for statement in iter_statements(body):
             scope.statements.append(statement)
+            scope.calls.append((statement, own_calls(statement)))
             _record_assignment(scope, statement)
             if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 child = Scope(f"{prefix}{statement.name}", statement, scope)
@@ -85,6 +93,45 @@ def build_scopes(tree: ast.Module) -> list[Scope]:
             elif isinstance(statement, ast.ClassDef):
                 pending.append((statement.body, scope, f"{prefix}{statement.name}."))
     return scopes
+
+
+_STATEMENT_BODIES = frozenset({"body", "orelse", "finalbody", "handlers", "cases"})
+
+
+def own_calls(statement: ast.stmt) -> list[ast.Call]:
+    """Calls in a statement's own expressions (not in the statements of its blocks)."""
+    if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        stack: list[ast.AST] = list(statement.decorator_list)
+    else:
+        stack = []
+        for name in statement._fields:
+            if name in _STATEMENT_BODIES:
+                continue
+            value = getattr(statement, name, None)
+            if type(value) is list:
+                stack.extend(item for item in value if isinstance(item, ast.AST))
+            elif isinstance(value, ast.AST):
+                stack.append(value)
+    calls: list[ast.Call] = []
+    call_type, lambda_type, list_type = ast.Call, ast.Lambda, list
+    while stack:
+        node = stack.pop()
+        node_type = type(node)
+        if node_type is call_type:
+            calls.append(node)  # type: ignore[arg-type]
+        elif node_type is lambda_type:
+            continue
+        for name in node._fields:
+            if name == "ctx":
+                continue
+            value = getattr(node, name, None)
+            if type(value) is list_type:
+                stack.extend(item for item in value if isinstance(item, ast.AST))
+            elif isinstance(value, ast.AST):
+                stack.append(value)
+    if len(calls) > 1:
+        calls.sort(key=lambda call: (call.lineno, call.col_offset))
+    return calls
 
 
 def _record_assignment(scope: Scope, statement: ast.stmt) -> None:

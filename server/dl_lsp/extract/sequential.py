@@ -23,6 +23,8 @@ class ModelDraft:
     layers: list[LayerFact] = field(default_factory=list)
     linear: bool = True
     line: int = 0
+    # True for a model class (``class Net(nn.Module)``): instances are made by calling it.
+    is_class: bool = False
 
     def freeze(self) -> ModelFacts:
         input_shape = next(

@@ -34,13 +34,7 @@ _BATCH_POSITION = {"fit": 2, "DataLoader": 1, "flow": 2}
 
 def scope_calls(scope: Scope) -> Iterator[ast.Call]:
     """Calls in this scope's own statements (not in nested functions)."""
-    for statement in scope.statements:
-        for child in ast.iter_child_nodes(statement):
-            if isinstance(child, (ast.stmt,)):
-                continue  # nested statements are visited as statements of their own
-            for node in ast.walk(child):
-                if isinstance(node, ast.Call):
-                    yield node
+    return scope.iter_calls()
 
 
 def _receiver(call: ast.Call) -> str | None:

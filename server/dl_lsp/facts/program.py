@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from dl_lsp.facts.data import DataFacts, Evidence, InputType, ProblemType
 from dl_lsp.facts.model import Framework, ModelFacts
-from dl_lsp.facts.training import LossFact, TrainingFacts
+from dl_lsp.facts.training import TrainingFacts
 
 
 @dataclass(frozen=True)
@@ -18,7 +18,3 @@ class ProgramFacts:
     problem_type: ProblemType | None = None
     problem_type_evidence: Evidence | None = None
     input_type: InputType | None = None
-
-    def losses_by_framework(self, torch: bool) -> list[LossFact]:
-        """Losses of PyTorch (criteria) or of Keras (compile arguments)."""
-        return [loss for loss in self.training.losses if (loss.framework == "torch") == torch]
