@@ -102,41 +102,54 @@ def collect_data_evidence(context: ExtractionContext) -> DataEvidence:
                 if isinstance(call.func, ast.Attribute)
                 else qualified.rsplit(".", 1)[-1]
             )
-            span = context.span(call)
             found = dataset_of(call, context)
             if found is not None:
                 key, info = found
                 evidence.datasets.append(
-                    DatasetFact(key, span, info.input_type, info.num_classes, info.problem_type)
+                    DatasetFact(
+                        key,
+                        context.span(call),
+                        info.input_type,
+                        info.num_classes,
+                        info.problem_type,
+                    )
                 )
                 reason = f"{key} dataset"
                 if info.input_type is not None:
-                    evidence.input_types.append((info.input_type, Evidence(reason, span)))
+                    evidence.input_types.append(
+                        (info.input_type, Evidence(reason, context.span(call)))
+                    )
                 if info.problem_type is not None:
-                    evidence.problem_types.append((info.problem_type, Evidence(reason, span)))
+                    evidence.problem_types.append(
+                        (info.problem_type, Evidence(reason, context.span(call)))
+                    )
                 if info.num_classes is not None:
-                    evidence.num_classes.append((info.num_classes, Evidence(reason, span)))
+                    evidence.num_classes.append(
+                        (info.num_classes, Evidence(reason, context.span(call)))
+                    )
                 if info.num_classes and evidence.label_encoding is None:
                     evidence.label_encoding = LabelEncoding.INTEGER
             if name in _DIRECTORY_LOADERS:
                 input_type, problem = _directory_loader(call, context)
                 reason = f"{name}(...)"
                 if input_type is not None:
-                    evidence.input_types.append((input_type, Evidence(reason, span)))
+                    evidence.input_types.append((input_type, Evidence(reason, context.span(call))))
                 if problem is not None:
-                    evidence.problem_types.append((problem, Evidence(reason, span)))
+                    evidence.problem_types.append((problem, Evidence(reason, context.span(call))))
             if name in _ONE_HOT_CALLS:
                 evidence.label_encoding = LabelEncoding.ONE_HOT
                 classes = context.resolver.integer(
                     argument(call, 1, "num_classes", "nb_classes"), scope
                 )
                 if name == "to_categorical" and classes is not None:
-                    evidence.num_classes.append((classes, Evidence("to_categorical", span)))
+                    evidence.num_classes.append(
+                        (classes, Evidence("to_categorical", context.span(call)))
+                    )
             elif name in _INTEGER_LABEL_CALLS and evidence.label_encoding is None:
                 evidence.label_encoding = LabelEncoding.INTEGER
             elif name in _MULTILABEL_CALLS:
                 evidence.problem_types.append(
-                    (ProblemType.MULTILABEL, Evidence("MultiLabelBinarizer", span))
+                    (ProblemType.MULTILABEL, Evidence("MultiLabelBinarizer", context.span(call)))
                 )
             if name in ("imread", "IMREAD_COLOR"):
                 flag = argument(call, 1, "flags")
@@ -145,7 +158,7 @@ def collect_data_evidence(context: ExtractionContext) -> DataEvidence:
                     or "GRAYSCALE" in context.source.segment(flag)
                 )
                 kind = InputType.GRAYSCALE if gray else InputType.COLOR
-                evidence.input_types.append((kind, Evidence("cv2.imread", span)))
+                evidence.input_types.append((kind, Evidence("cv2.imread", context.span(call))))
     for name in _CLASS_COUNT_NAMES:
         for _, value in context.module_scope.assignments.get(name, []):
             count = context.resolver.integer(value, context.module_scope)

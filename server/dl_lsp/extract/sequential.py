@@ -112,7 +112,7 @@ def extract_sequential_models(context: ExtractionContext) -> list[ModelDraft]:
     """Every ``model = Sequential(...)`` with the layers added to it afterwards."""
     drafts: list[ModelDraft] = []
     for scope in context.scopes:
-        conditional = _conditional_statements(scope)
+        conditional: set[int] | None = None
         current: dict[str, ModelDraft] = {}
         for statement in scope.statements:
             if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
@@ -133,6 +133,10 @@ def extract_sequential_models(context: ExtractionContext) -> list[ModelDraft]:
                     current[target.id] = draft
                     drafts.append(draft)
                     continue
+            if not current:
+                continue
+            if conditional is None:
+                conditional = _conditional_statements(scope)
             _collect_add_call(statement, current, scope, context, id(statement) in conditional)
     return drafts
 
