@@ -1,0 +1,125 @@
+"""From a finding's fix data to verified fix proposals, and fix-all over a whole file."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from dl_lsp.findings import Finding
+from dl_lsp.fixes.actions import run_action
+from dl_lsp.fixes.document import Change, CstDocument, FixRefused
+from dl_lsp.fixes.edits import (
+    FixProposal,
+    TextEdit,
+    apply_edits,
+    edits_conflict,
+    minimal_edit,
+    parses,
+)
+from dl_lsp.fixes.spelling import ImportNeed, import_changes
+
+
+def fixes_for(text: str, finding: Finding) -> list[FixProposal]:
+    """The rule fixes of a finding, each verified to leave a file that parses."""
+    if not _fix_entries(finding.fix_data):
+        return []
+    document = parse_document(text)
+    return proposals(document, finding) if document is not None else []
+
+
+def parse_document(text: str) -> CstDocument | None:
+    """The libcst view of ``text``, or None when libcst cannot parse it."""
+    try:
+        return CstDocument(text)
+    except Exception:  # a syntax error, or a file too deep for the parser: no rule fixes
+        return None
+
+
+def proposals(document: CstDocument, finding: Finding) -> list[FixProposal]:
+    """The fixes of ``finding`` computed on an already parsed file."""
+    result: list[FixProposal] = []
+    for number, entry in enumerate(_fix_entries(finding.fix_data)):
+        try:
+            edits = _edits(document, entry["edits"])
+        except Exception:  # FixRefused, or anything unexpected: this fix is dropped, never raised
+            continue
+        if not edits or edits_conflict(edits) or not parses(apply_edits(document.text, edits)):
+            continue
+        result.append(
+            FixProposal(
+                title=entry["title"],
+                code=finding.code,
+                edits=edits,
+                safe=entry.get("safe") is True,
+                preferred=number == 0,
+            )
+        )
+    return result
+
+
+def fix_all(
+    text: str, findings_for: Callable[[str], Sequence[Finding]], max_rounds: int = 5
+) -> tuple[str, list[FixProposal]]:
+    """Apply the safe preferred fixes, re-analysing between rounds, until none is left."""
+    current = text
+    applied: list[FixProposal] = []
+    for _ in range(max_rounds):
+        findings = [f for f in findings_for(current) if _fix_entries(f.fix_data)]
+        document = parse_document(current) if findings else None
+        if document is None:
+            break
+        chosen: list[FixProposal] = []
+        chosen_edits: list[TextEdit] = []
+        for finding in findings:
+            proposal = next(iter(proposals(document, finding)), None)
+            if proposal is None or not (proposal.preferred and proposal.safe):
+                continue
+            if set(proposal.edits) <= set(chosen_edits):
+                continue  # the same fix, offered for another finding
+            if edits_conflict([*chosen_edits, *proposal.edits]):
+                continue  # the next round sees it again, on the fixed text
+            chosen.append(proposal)
+            chosen_edits.extend(proposal.edits)
+        if not chosen:
+            break
+        fixed = apply_edits(current, chosen_edits)
+        if not parses(fixed):
+            # Each fix parses alone but not together: keep the first, retry the rest next round.
+            chosen = chosen[:1]
+            fixed = apply_edits(current, chosen[0].edits)
+        if fixed == current:
+            break
+        current = fixed
+        applied.extend(chosen)
+    return current, applied
+
+
+def _fix_entries(fix_data: Mapping[str, Any]) -> list[dict[str, Any]]:
+    fixes = fix_data.get("fixes") if isinstance(fix_data, Mapping) else None
+    if not isinstance(fixes, list):
+        return []
+    return [
+        entry
+        for entry in fixes
+        if isinstance(entry, dict)
+        and isinstance(entry.get("title"), str)
+        and isinstance(entry.get("edits"), list)
+    ]
+
+
+def _edits(document: CstDocument, actions: list[Any]) -> tuple[TextEdit, ...]:
+    edits: list[TextEdit] = []
+    needs: list[ImportNeed] = []
+    changes: list[Change] = []
+    for action in actions:
+        if not isinstance(action, Mapping):
+            raise FixRefused("an action must be an object")
+        result = run_action(document, action)
+        changes.extend(result.changes)
+        needs.extend(result.imports)
+    changes.extend(import_changes(document, needs))
+    for change in changes:
+        edit = minimal_edit(document.text, document.replaced(change.old, change.new))
+        if edit is not None:
+            edits.append(edit)
+    return tuple(sorted(set(edits), key=lambda edit: (edit.span, edit.new_text)))

@@ -1,0 +1,2 @@
+def build():
+    model.add(Dense(1, activation='softmax'))  # dl-lsp: ignore[CNL, LLM] (checked by hand)

@@ -1,0 +1,9 @@
+from keras.models import Sequential
+from keras.layers.core import Dense, Activation, Dropout
+
+model = Sequential()
+model.add(Dense(output_dim=500, input_dim=784, init='uniform'))
+model.add(Activation('relu'))
+model.add(Dropout(0.2))
+model.add(Dense(output_dim=10, init='uniform'))
+model.add(Activation('softmax'))

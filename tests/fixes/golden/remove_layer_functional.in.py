@@ -1,0 +1,9 @@
+from keras.layers import Input, Dense, Activation
+from keras.models import Model
+
+inputs = Input(shape=(20,))
+x = Dense(64, activation='relu')(inputs)
+x = Dense(1)(x)
+x = Activation('softmax')(x)
+outputs = Activation('sigmoid')(x)
+model = Model(inputs=inputs, outputs=outputs)

@@ -1,0 +1,8 @@
+from tensorflow import keras
+
+model = keras.Sequential([
+    keras.layers.Flatten(input_shape=(28, 28)),
+    keras.layers.Dense(128, activation='relu'),
+    # classifier head
+    keras.layers.Dense(10, activation='softmax'),
+])

@@ -1,0 +1,9 @@
+import torch.nn as nn
+
+model = nn.Sequential(
+    nn.Linear(784, 256),
+    nn.ReLU(),
+    nn.Linear(256, 10),
+    nn.Softmax(dim=1),  # probabilities
+)
+criterion = nn.CrossEntropyLoss()

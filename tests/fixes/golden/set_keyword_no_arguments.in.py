@@ -1,0 +1,3 @@
+from keras.layers import Dense
+
+head = Dense()
