@@ -112,21 +112,25 @@ def problem_type_of(facts: ProgramFacts) -> ProblemType | None:
 
 def diagnose(
     output: OutputLayer, loss: LossFact, problem: ProblemType | None, labels: LabelEncoding | None
-) -> Mismatch | None:
-    """The mismatch between output activation, loss and problem type, if any."""
+) -> list[Mismatch]:
+    """What is wrong between output activation, loss and problem type (each side once)."""
     act, units, name = output.activation, output.units, loss.name
     if act == UNKNOWN_ACTIVATION:
-        return None
+        return []
     always = _always_wrong(act, units, loss)
     if always is not None:
-        return always
+        return [always]
     if problem is None:
         problem = _guess_problem(act, units, loss)
         if problem is None:
-            return None
+            return []
     if loss.framework == "torch":
-        return _torch_mismatch(act, units, name, problem)
-    return _keras_mismatch(act, units, loss, problem, labels)
+        found = _torch_mismatch(act, units, name, problem)
+        return [found] if found else []
+    if problem is ProblemType.MULTICLASS:
+        return _multiclass_mismatches(act, units, loss, labels)
+    found = _keras_mismatch(act, units, loss, problem, labels)
+    return [found] if found else []
 
 
 def _always_wrong(act: str, units: int | None, loss: LossFact) -> Mismatch | None:
@@ -186,37 +190,17 @@ def _keras_mismatch(
     values = {"problem": problem.value}
     if problem is ProblemType.BINARY:
         if units == 2:
-            if act != "softmax" and not logits and name in _KERAS_CATEGORICAL:
+            if name not in _KERAS_CATEGORICAL:
+                return Mismatch(
+                    "loss", "two_unit_binary_needs_categorical", _categorical_for(labels), values
+                )
+            if act != "softmax" and not logits:
                 return Mismatch("activation", "needs_softmax", "softmax", values)
             return None
         if name not in ("binary_crossentropy", "hinge", "squared_hinge"):
             return Mismatch("loss", "binary_needs_bce", "binary_crossentropy", values)
         if act != "sigmoid" and not (logits and act == "linear"):
             return Mismatch("activation", "binary_needs_sigmoid", "sigmoid", values)
-        return None
-    if problem is ProblemType.MULTICLASS:
-        loss_ok = name in _KERAS_CATEGORICAL or name == "categorical_hinge"
-        act_ok = act == "softmax" or (logits and act == "linear")
-        if not loss_ok and not act_ok:
-            return Mismatch(
-                "activation", "multiclass_both", "softmax", {**values, "loss": loss.written}
-            )
-        if not loss_ok:
-            return Mismatch(
-                "loss", "multiclass_needs_categorical", _categorical_for(labels), values
-            )
-        if not act_ok:
-            return Mismatch("activation", "needs_softmax", "softmax", values)
-        if name == "sparse_categorical_crossentropy" and labels is LabelEncoding.ONE_HOT:
-            return Mismatch("loss", "sparse_with_one_hot", "categorical_crossentropy", values)
-        if (
-            name == "categorical_crossentropy"
-            and labels is LabelEncoding.INTEGER
-            and (units or 0) > 1
-        ):
-            return Mismatch(
-                "loss", "categorical_with_integers", "sparse_categorical_crossentropy", values
-            )
         return None
     if problem is ProblemType.MULTILABEL:
         if act == "softmax":
@@ -234,6 +218,30 @@ def _keras_mismatch(
     if name not in REGRESSION_LOSSES and name != "cosine_similarity":
         return Mismatch("loss", "regression_needs_mse", "mse", values)
     return None
+
+
+def _multiclass_mismatches(
+    act: str, units: int | None, loss: LossFact, labels: LabelEncoding | None
+) -> list[Mismatch]:
+    """Multiclass: softmax output and (sparse) categorical cross-entropy matched to the labels."""
+    name = loss.name
+    values = {"problem": ProblemType.MULTICLASS.value}
+    found: list[Mismatch] = []
+    if not (act == "softmax" or (loss.from_logits and act == "linear")):
+        found.append(Mismatch("activation", "needs_softmax", "softmax", values))
+    if name not in _KERAS_CATEGORICAL and name != "categorical_hinge":
+        found.append(
+            Mismatch("loss", "multiclass_needs_categorical", _categorical_for(labels), values)
+        )
+    elif name == "sparse_categorical_crossentropy" and labels is LabelEncoding.ONE_HOT:
+        found.append(Mismatch("loss", "sparse_with_one_hot", "categorical_crossentropy", values))
+    elif (
+        name == "categorical_crossentropy" and labels is LabelEncoding.INTEGER and (units or 0) > 1
+    ):
+        found.append(
+            Mismatch("loss", "categorical_with_integers", "sparse_categorical_crossentropy", values)
+        )
+    return found
 
 
 def _categorical_for(labels: LabelEncoding | None) -> str:
@@ -279,8 +287,7 @@ def check_labels_activation_loss(context: CheckContext, rule: Rule) -> Iterator[
         output = outputs.get(id(model)) if model is not None else None
         if model is None or output is None:
             continue
-        mismatch = diagnose(output, loss, problem, facts.data.label_encoding)
-        if mismatch is not None:
+        for mismatch in diagnose(output, loss, problem, facts.data.label_encoding):
             yield _finding(rule, model, output, loss, mismatch)
 
 

@@ -41,6 +41,21 @@ class ModelDraft:
         )
 
 
+_DEVICE_MOVES = frozenset({"to", "cuda", "cpu", "float", "double", "half", "train", "eval"})
+
+
+def unwrap_device_moves(node: ast.expr) -> ast.expr:
+    """``nn.Sequential(...).to(device)`` → the ``nn.Sequential(...)`` call."""
+    while (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in _DEVICE_MOVES
+        and isinstance(node.func.value, ast.Call)
+    ):
+        node = node.func.value
+    return node
+
+
 def is_sequential_call(node: ast.AST, context: ExtractionContext) -> Framework | None:
     """The framework of a ``Sequential(...)`` constructor call, if ``node`` is one."""
     if not isinstance(node, ast.Call):
@@ -117,14 +132,15 @@ def extract_sequential_models(context: ExtractionContext) -> list[ModelDraft]:
         for statement in scope.statements:
             if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
                 target = statement.targets[0]
-                framework = is_sequential_call(statement.value, context)
+                value = unwrap_device_moves(statement.value)
+                framework = is_sequential_call(value, context)
                 if framework is not None and isinstance(target, ast.Name):
-                    assert isinstance(statement.value, ast.Call)
-                    layers, complete = layers_from_sequential_call(statement.value, scope, context)
+                    assert isinstance(value, ast.Call)
+                    layers, complete = layers_from_sequential_call(value, scope, context)
                     draft = ModelDraft(
                         name=target.id,
                         framework=framework,
-                        span=context.span(statement.value),
+                        span=context.span(value),
                         scope=scope.name,
                         layers=layers,
                         linear=complete,

@@ -1,4 +1,4 @@
-# case: genre tagger loss jumps around and only one genre is predicted, learning rate 0.1, multi-label softmax not knowable from the file; framework: keras; problem: multilabel; input: tabular
+# case: genre tagger loss jumps around and only one genre is predicted, learning rate 0.1, softmax although MultiLabelBinarizer makes it multi-label; framework: keras; problem: multilabel; input: tabular
 import json
 import numpy as np
 from sklearn.preprocessing import MultiLabelBinarizer
@@ -23,7 +23,7 @@ model.add(Dense(256, activation='relu', input_dim=features.shape[1]))
 model.add(Dropout(0.5))
 model.add(Dense(128, activation='relu'))
 model.add(Dropout(0.5))
-model.add(Dense(n_genres, activation='softmax'))
+model.add(Dense(n_genres, activation='softmax'))  # expect: LLM
 
 model.compile(optimizer=Adam(learning_rate=0.1),  # expect: LOB
               loss='categorical_crossentropy',

@@ -1,4 +1,4 @@
-# fixes: LOB
+# fixes: LOB, LLM
 import json
 import numpy as np
 from sklearn.preprocessing import MultiLabelBinarizer
