@@ -52,25 +52,26 @@ def extract_training(context: ExtractionContext) -> TrainingFacts:
     metrics: list[str] = []
     seen_losses: set[tuple[int, int]] = set()
     for scope in context.scopes:
-        for call in scope_calls(scope):
-            method = call.func.attr if isinstance(call.func, ast.Attribute) else None
-            if method == "compile":
-                loss = _compile_loss(call, scope, context)
-                if loss is not None:
+        for statement, calls in scope.calls:
+            for call in calls:
+                method = call.func.attr if isinstance(call.func, ast.Attribute) else None
+                if method == "compile":
+                    loss = _compile_loss(call, scope, context)
+                    if loss is not None:
+                        losses.append(loss)
+                        seen_losses.add((loss.span.line, loss.span.column))
+                    metrics.extend(_metrics(call, scope, context))
+                loss = _torch_loss(call, scope, context)
+                if loss is not None and (loss.span.line, loss.span.column) not in seen_losses:
                     losses.append(loss)
-                    seen_losses.add((loss.span.line, loss.span.column))
-                metrics.extend(_metrics(call, scope, context))
-            loss = _torch_loss(call, scope, context)
-            if loss is not None and (loss.span.line, loss.span.column) not in seen_losses:
-                losses.append(loss)
-            optimizer = _optimizer(call, scope, context)
-            if optimizer is not None:
-                optimizers.append(optimizer)
-            batch = _batch_size(call, scope, context)
-            if batch is not None:
-                batch_sizes.append(batch)
-            if method in _FIT_METHODS or method in _EVAL_METHODS:
-                fit_calls.append(_fit_call(call, method, context))
+                optimizer = _optimizer(call, scope, context)
+                if optimizer is not None:
+                    optimizers.append(optimizer)
+                batch = _batch_size(call, statement, scope, context)
+                if batch is not None:
+                    batch_sizes.append(batch)
+                if method in _FIT_METHODS or method in _EVAL_METHODS:
+                    fit_calls.append(_fit_call(call, method, context))
     return TrainingFacts(
         losses=tuple(losses),
         optimizers=tuple(optimizers),
@@ -182,9 +183,39 @@ def _optimizer(call: ast.Call, scope: Scope, context: ExtractionContext) -> Opti
     )
 
 
-def _batch_size(call: ast.Call, scope: Scope, context: ExtractionContext) -> BatchSizeFact | None:
+_EVALUATION_WORDS = ("test", "val", "eval", "pred", "dev", "infer")
+
+
+def _assigned_name(statement: ast.stmt) -> str | None:
+    if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+        target = statement.targets[0]
+        return target.id if isinstance(target, ast.Name) else None
+    return None
+
+
+def _is_evaluation_loader(
+    call: ast.Call, statement: ast.stmt, scope: Scope, context: ExtractionContext
+) -> bool:
+    """Loaders for testing or validation: named so, or not shuffled (their batch size is free)."""
+    name = (_assigned_name(statement) or "").lower()
+    if "train" in name:
+        return False
+    if any(word in name for word in _EVALUATION_WORDS):
+        return True
+    return context.resolver.value(keyword(call, "shuffle"), scope) is False
+
+
+def _batch_size(
+    call: ast.Call, statement: ast.stmt, scope: Scope, context: ExtractionContext
+) -> BatchSizeFact | None:
     qualified = context.qualify(call.func) or ""
     name = call.func.attr if isinstance(call.func, ast.Attribute) else qualified.rsplit(".", 1)[-1]
+    if (
+        name != "fit"
+        and name != "fit_generator"
+        and _is_evaluation_loader(call, statement, scope, context)
+    ):
+        return None
     if name == "batch" and isinstance(call.func, ast.Attribute) and len(call.args) == 1:
         value = context.resolver.integer(call.args[0], scope)
         if value is not None:
@@ -197,7 +228,7 @@ def _batch_size(call: ast.Call, scope: Scope, context: ExtractionContext) -> Bat
     if node is None:
         if any(item.arg is None for item in call.keywords):
             return None  # DataLoader(dataset, **kwargs): the batch size is hidden in kwargs
-        if name == "DataLoader" and _loader_trains(call, scope, context):
+        if name == "DataLoader" and _loader_trains(call, statement, scope, context):
             return BatchSizeFact(1, context.span(call), "DataLoader", implicit=True)
         return None
     value = context.resolver.integer(node, scope)
@@ -206,19 +237,15 @@ def _batch_size(call: ast.Call, scope: Scope, context: ExtractionContext) -> Bat
     return BatchSizeFact(value, context.span(node), name, model=_receiver(call))
 
 
-def _loader_trains(call: ast.Call, scope: Scope, context: ExtractionContext) -> bool:
+def _loader_trains(
+    call: ast.Call, statement: ast.stmt, scope: Scope, context: ExtractionContext
+) -> bool:
     """A DataLoader is a training loader when it shuffles or is named like one."""
     if context.resolver.value(keyword(call, "shuffle"), scope) is True:
         return True
     if keyword(call, "sampler", "batch_sampler") is not None:
         return False
-    for statement in scope.statements:
-        if isinstance(statement, ast.Assign) and statement.value is call:
-            return any(
-                isinstance(target, ast.Name) and "train" in target.id.lower()
-                for target in statement.targets
-            )
-    return False
+    return "train" in (_assigned_name(statement) or "").lower()
 
 
 def _fit_call(call: ast.Call, method: str, context: ExtractionContext) -> FitCallFact:

@@ -11,7 +11,7 @@ train_loader = torch.utils.data.DataLoader(
     batch_size=64, shuffle=True)
 test_loader = torch.utils.data.DataLoader(
     datasets.MNIST('../data', train=False, transform=transform),
-    batch_size=1000, shuffle=False)  # expect: IBS
+    batch_size=1000, shuffle=False)
 
 
 class ConvNet(nn.Module):
