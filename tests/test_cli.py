@@ -105,6 +105,13 @@ def test_explicit_file_without_py_suffix_is_checked(
     assert "SNP001" in out
 
 
+def test_folder_without_python_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(tmp_path / "README.md", "# nothing to check\n")
+    code, out, err = run_cli(capsys, "check", str(tmp_path))
+    assert (code, out) == (0, "")
+    assert "no Python files found" in err
+
+
 def test_nonexistent_path_is_a_usage_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -136,6 +136,8 @@ def run_check(args: argparse.Namespace) -> int:
     discovery = discover_python_files(args.paths)
     if discovery.missing:
         raise UsageError("no such file or folder: " + ", ".join(discovery.missing))
+    if not discovery.files:
+        print("dl-lsp: warning: no Python files found", file=sys.stderr)
     tasks = [
         CheckTask(file, settings.merged(**overrides))
         for file, settings in _file_settings(discovery.files, use_config=not args.no_config)
