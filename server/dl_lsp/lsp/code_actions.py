@@ -1,0 +1,311 @@
+"""Code actions: the quick fixes of each diagnostic, "Ignore CODE on this line", and fix-all.
+
+The client's diagnostics are only used to say which findings it means: the document is analysed
+again and findings are matched by code and range, so a forged or outdated ``data`` cannot make
+the server edit the wrong thing. A request whose diagnostics belong to an older version of the
+document gets no actions. Edits carry the document version (``documentChanges``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, Protocol
+
+from lsprotocol import types
+from pygls.capabilities import get_capability
+
+from dl_lsp.engine import analyze_source
+from dl_lsp.facts.span import Span
+from dl_lsp.findings import Finding
+from dl_lsp.lsp.analysis import DocumentAnalysis
+from dl_lsp.lsp.diagnostics import SOURCE
+from dl_lsp.lsp.positions import LineIndex
+
+if TYPE_CHECKING:
+    from dl_lsp.lsp.server import DlLanguageServer
+
+FIX_ALL_KIND = f"{types.CodeActionKind.SourceFixAll.value}.{SOURCE}"
+FIX_ALL_TITLE = "dl-lsp: fix all safe problems"
+KINDS = [types.CodeActionKind.QuickFix, FIX_ALL_KIND]
+
+
+class EditLike(Protocol):
+    """``dl_lsp.fixes.TextEdit``: replace ``span`` with ``new_text``."""
+
+    @property
+    def span(self) -> Span: ...
+    @property
+    def new_text(self) -> str: ...
+
+
+class ProposalLike(Protocol):
+    """``dl_lsp.fixes.FixProposal``."""
+
+    @property
+    def title(self) -> str: ...
+    @property
+    def edits(self) -> Sequence[EditLike]: ...
+    @property
+    def safe(self) -> bool: ...
+    @property
+    def preferred(self) -> bool: ...
+
+
+@dataclass(frozen=True)
+class Target:
+    """A finding the client asked about, with the client's diagnostic for it (if it sent one)."""
+
+    finding: Finding
+    diagnostic: types.Diagnostic | None
+
+
+def load_fixes() -> ModuleType | None:
+    """The quick-fix engine, imported only now (it brings libcst); None when it is missing."""
+    try:
+        import dl_lsp.fixes as fixes
+    except ImportError:
+        return None
+    return fixes
+
+
+def client_versions(diagnostics: Sequence[types.Diagnostic]) -> set[int]:
+    """The document versions our diagnostics in a request were computed for."""
+    versions: set[int] = set()
+    for diagnostic in diagnostics:
+        data = diagnostic.data
+        if diagnostic.source == SOURCE and isinstance(data, dict):
+            version = data.get("version")
+            if isinstance(version, int):
+                versions.add(version)
+    return versions
+
+
+def _overlaps(a: types.Range, b: types.Range) -> bool:
+    a_start, a_end = (a.start.line, a.start.character), (a.end.line, a.end.character)
+    b_start, b_end = (b.start.line, b.start.character), (b.end.line, b.end.character)
+    return a_start <= b_end and b_start <= a_end
+
+
+def targets(
+    findings: Sequence[Finding],
+    diagnostics: Sequence[types.Diagnostic],
+    requested: types.Range,
+    index: LineIndex,
+    encoding: str,
+) -> list[Target]:
+    """The findings a request means: those matching its diagnostics by code and range, or,
+    when it sent none of ours, those overlapping the requested range."""
+    ranges = [(finding, index.range(finding.span, encoding)) for finding in findings]
+    ours = [d for d in diagnostics if d.source in (SOURCE, None) and d.code is not None]
+    if not ours:
+        return [Target(f, None) for f, where in ranges if _overlaps(where, requested)]
+    chosen: list[Target] = []
+    for diagnostic in ours:
+        same_code = [(f, where) for f, where in ranges if f.code == str(diagnostic.code)]
+        exact = [f for f, where in same_code if where == diagnostic.range]
+        near = [f for f, where in same_code if _overlaps(where, diagnostic.range)]
+        for finding in (exact or near)[:1]:
+            if all(target.finding is not finding for target in chosen):
+                chosen.append(Target(finding, diagnostic))
+    return chosen
+
+
+def workspace_edit(
+    uri: str,
+    version: int,
+    edits: Sequence[types.TextEdit],
+    document_changes: bool,
+) -> types.WorkspaceEdit:
+    """Edits to one document, versioned where the client supports ``documentChanges``."""
+    if document_changes:
+        identifier = types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=version)
+        return types.WorkspaceEdit(
+            document_changes=[types.TextDocumentEdit(identifier, list(edits))]
+        )
+    return types.WorkspaceEdit(changes={uri: list(edits)})
+
+
+def text_edits(edits: Sequence[EditLike], index: LineIndex, encoding: str) -> list[types.TextEdit]:
+    return [
+        types.TextEdit(range=index.range(edit.span, encoding), new_text=edit.new_text)
+        for edit in edits
+    ]
+
+
+def whole_text_edit(old: str, new: str, index: LineIndex, encoding: str) -> list[types.TextEdit]:
+    """One edit that turns ``old`` into ``new``, covering only the part that differs."""
+    if old == new:
+        return []
+    start = 0
+    limit = min(len(old), len(new))
+    while start < limit and old[start] == new[start]:
+        start += 1
+    end_old, end_new = len(old), len(new)
+    while end_old > start and end_new > start and old[end_old - 1] == new[end_new - 1]:
+        end_old -= 1
+        end_new -= 1
+    where = types.Range(index.position_at(start, encoding), index.position_at(end_old, encoding))
+    return [types.TextEdit(range=where, new_text=new[start:end_new])]
+
+
+@dataclass(frozen=True)
+class Proposals:
+    target: Target
+    fixes: tuple[ProposalLike, ...]
+    ignore: ProposalLike | None
+
+
+def propose(
+    fixes: ModuleType, text: str, chosen: Sequence[Target], log: Callable[[str], None]
+) -> list[Proposals]:
+    """Ask the fix engine for each finding's fixes (runs in the worker thread)."""
+    proposals: list[Proposals] = []
+    for target in chosen:
+        try:
+            found = tuple(fixes.fixes_for(text, target.finding))
+            ignore = fixes.ignore_fix(text, target.finding)
+        except Exception as error:  # a broken fix must not break the other actions
+            log(f"quick fixes for {target.finding.code} failed: {type(error).__name__}: {error}")
+            continue
+        proposals.append(Proposals(target, found, ignore))
+    return proposals
+
+
+def fix_all_text(fixes: ModuleType, result: DocumentAnalysis, path: str | None) -> str:
+    """The document with every safe fix applied (runs in the worker thread)."""
+
+    def findings_for(text: str) -> Sequence[Finding]:
+        return analyze_source(text, path, result.settings).findings
+
+    new_text, _ = fixes.fix_all(result.text, findings_for)
+    return str(new_text)
+
+
+def _wants(only: Sequence[str] | None, kind: str) -> bool:
+    """Whether a requested ``only`` list admits ``kind`` (kinds are dotted hierarchies)."""
+    if not only:
+        return True
+    return any(kind == wanted or kind.startswith(f"{wanted}.") for wanted in only)
+
+
+def _action(
+    title: str,
+    kind: str,
+    edit: types.WorkspaceEdit | None,
+    diagnostic: types.Diagnostic | None,
+    preferred: bool = False,
+    data: Any = None,
+) -> types.CodeAction:
+    return types.CodeAction(
+        title=title,
+        kind=kind,
+        diagnostics=[diagnostic] if diagnostic is not None else None,
+        is_preferred=preferred or None,
+        edit=edit,
+        data=data,
+    )
+
+
+async def on_code_action(
+    ls: DlLanguageServer, params: types.CodeActionParams
+) -> list[types.CodeAction] | None:
+    """textDocument/codeAction."""
+    uri = params.text_document.uri
+    document = ls.documents.get(uri)
+    if document is None:
+        return None
+    versions = client_versions(params.context.diagnostics)
+    if versions and versions != {document.version}:
+        ls.log_debug(
+            f"code actions: {uri} is at version {document.version}, request was for {versions}"
+        )
+        return []
+    result = await ls.scheduler.current(uri)
+    if result is None or result.analysis is None:
+        return []
+    if versions and versions != {result.version}:
+        return []  # the document changed while the request waited
+    only = [str(kind) for kind in params.context.only or ()]
+    actions: list[types.CodeAction] = []
+    fixes = load_fixes()
+    if fixes is None:
+        ls.log_once("dl-lsp: quick fixes are unavailable (dl_lsp.fixes is not installed)")
+        return []
+    encoding, index = ls.encoding, result.index
+    use_changes = ls.supports_document_changes
+    if _wants(only, types.CodeActionKind.QuickFix.value):
+        chosen = targets(
+            result.analysis.findings, params.context.diagnostics, params.range, index, encoding
+        )
+        proposals = await ls.scheduler.run(propose, fixes, result.text, chosen, ls.log_warning)
+        for item in proposals:
+            for fix in item.fixes:
+                edit = workspace_edit(
+                    uri, result.version, text_edits(fix.edits, index, encoding), use_changes
+                )
+                actions.append(
+                    _action(
+                        fix.title,
+                        types.CodeActionKind.QuickFix,
+                        edit,
+                        item.target.diagnostic,
+                        preferred=fix.preferred,
+                    )
+                )
+            if item.ignore is not None:
+                edit = workspace_edit(
+                    uri, result.version, text_edits(item.ignore.edits, index, encoding), use_changes
+                )
+                actions.append(
+                    _action(
+                        item.ignore.title,
+                        types.CodeActionKind.QuickFix,
+                        edit,
+                        item.target.diagnostic,
+                    )
+                )
+    if _wants(only, FIX_ALL_KIND) and any(f.fix_data for f in result.analysis.findings):
+        data = {"uri": uri, "version": result.version}
+        if ls.supports_code_action_resolve:
+            actions.append(_action(FIX_ALL_TITLE, FIX_ALL_KIND, None, None, data=data))
+        else:
+            action = _action(FIX_ALL_TITLE, FIX_ALL_KIND, None, None, data=data)
+            resolved = await _resolve_fix_all(ls, action, fixes)
+            if resolved.edit is not None:
+                actions.append(resolved)
+    return actions
+
+
+async def on_resolve(ls: DlLanguageServer, action: types.CodeAction) -> types.CodeAction:
+    """codeAction/resolve: compute the fix-all edit only when the user picks it."""
+    if action.kind != FIX_ALL_KIND or action.edit is not None:
+        return action
+    fixes = load_fixes()
+    return action if fixes is None else await _resolve_fix_all(ls, action, fixes)
+
+
+async def _resolve_fix_all(
+    ls: DlLanguageServer, action: types.CodeAction, fixes: ModuleType
+) -> types.CodeAction:
+    data = action.data if isinstance(action.data, dict) else {}
+    uri, version = data.get("uri"), data.get("version")
+    document = ls.documents.get(uri) if isinstance(uri, str) else None
+    if document is None or document.version != version:
+        return action  # stale: no edit rather than a wrong one
+    result = await ls.scheduler.current(document.uri)
+    if result is None or result.analysis is None or result.version != version:
+        return action
+    new_text = await ls.scheduler.run(fix_all_text, fixes, result, document.path)
+    edits = whole_text_edit(result.text, new_text, result.index, ls.encoding)
+    if edits:
+        action.edit = workspace_edit(document.uri, version, edits, ls.supports_document_changes)
+    return action
+
+
+def resolve_supported(capabilities: types.ClientCapabilities) -> bool:
+    properties = get_capability(
+        capabilities, "text_document.code_action.resolve_support.properties", []
+    )
+    return "edit" in properties

@@ -1,0 +1,175 @@
+"""Findings as LSP diagnostics, pushed (publishDiagnostics) or pulled (textDocument/diagnostic)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from lsprotocol import types
+from pygls.capabilities import get_capability
+
+from dl_lsp.findings import Finding, Severity
+from dl_lsp.lsp.analysis import DocumentAnalysis
+from dl_lsp.lsp.positions import LineIndex
+from dl_lsp.ruleset import load_rules
+
+if TYPE_CHECKING:
+    from dl_lsp.lsp.server import DlLanguageServer
+
+SOURCE = "dl-lsp"
+OPTIONS = types.DiagnosticOptions(
+    identifier=SOURCE, inter_file_dependencies=False, workspace_diagnostics=True
+)
+
+_SEVERITIES = {
+    Severity.ERROR: types.DiagnosticSeverity.Error,
+    Severity.WARNING: types.DiagnosticSeverity.Warning,
+    Severity.INFORMATION: types.DiagnosticSeverity.Information,
+    Severity.HINT: types.DiagnosticSeverity.Hint,
+}
+_TAGS = {
+    "deprecated": types.DiagnosticTag.Deprecated,
+    "unnecessary": types.DiagnosticTag.Unnecessary,
+}
+
+
+@dataclass(frozen=True)
+class DiagnosticSupport:
+    """The optional diagnostic fields this client says it understands."""
+
+    related_information: bool = True
+    tags: bool = True
+    code_description: bool = True
+
+    @classmethod
+    def of(cls, capabilities: types.ClientCapabilities, pull: bool) -> DiagnosticSupport:
+        base = "text_document.diagnostic" if pull else "text_document.publish_diagnostics"
+
+        def supported(name: str) -> bool:
+            return bool(get_capability(capabilities, f"{base}.{name}", None))
+
+        return cls(
+            related_information=supported("related_information"),
+            tags=supported("tag_support"),
+            code_description=supported("code_description_support"),
+        )
+
+
+def supports_pull(capabilities: types.ClientCapabilities) -> bool:
+    """Whether the client pulls diagnostics (then the server must not push them)."""
+    return get_capability(capabilities, "text_document.diagnostic", None) is not None
+
+
+def diagnostic_data(finding: Finding, version: int | None) -> dict[str, Any]:
+    """What a quick fix needs back from the client: the finding's code, fix data and version."""
+    span = finding.span
+    return {
+        "code": finding.code,
+        "version": version,
+        "span": [span.line, span.column, span.end_line, span.end_column],
+        "fix_data": finding.fix_data,
+    }
+
+
+def to_diagnostic(
+    finding: Finding,
+    uri: str,
+    index: LineIndex,
+    encoding: str,
+    version: int | None,
+    support: DiagnosticSupport,
+) -> types.Diagnostic:
+    """One finding as an LSP diagnostic, with the fields the client supports."""
+    rule = load_rules().get(finding.code)
+    related = [
+        types.DiagnosticRelatedInformation(
+            location=types.Location(uri, index.range(item.span, encoding)),
+            message=item.message,
+        )
+        for item in finding.related
+    ]
+    tags = [_TAGS[tag] for tag in finding.tags if tag in _TAGS]
+    return types.Diagnostic(
+        range=index.range(finding.span, encoding),
+        message=finding.message,
+        severity=_SEVERITIES[finding.severity],
+        code=finding.code,
+        code_description=(
+            types.CodeDescription(href=rule.url) if rule and support.code_description else None
+        ),
+        source=SOURCE,
+        tags=tags if tags and support.tags else None,
+        related_information=related if related and support.related_information else None,
+        data=diagnostic_data(finding, version),
+    )
+
+
+def diagnostics_for(
+    result: DocumentAnalysis, encoding: str, support: DiagnosticSupport
+) -> list[types.Diagnostic]:
+    """Every finding of an analysis as diagnostics (none when the document was skipped)."""
+    findings: Sequence[Finding] = result.analysis.findings if result.analysis else ()
+    return [
+        to_diagnostic(finding, result.uri, result.index, encoding, result.version, support)
+        for finding in findings
+    ]
+
+
+def publish(ls: DlLanguageServer, result: DocumentAnalysis) -> None:
+    """Push the diagnostics of a fresh analysis (push clients only)."""
+    if ls.pull_diagnostics:
+        return
+    items = diagnostics_for(result, ls.encoding, ls.diagnostic_support)
+    ls.text_document_publish_diagnostics(
+        types.PublishDiagnosticsParams(uri=result.uri, diagnostics=items, version=result.version)
+    )
+
+
+def clear(ls: DlLanguageServer, uri: str) -> None:
+    """Remove a closed document's diagnostics from the client (push clients only)."""
+    if not ls.pull_diagnostics:
+        ls.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=uri, diagnostics=[])
+        )
+
+
+async def on_document_diagnostic(
+    ls: DlLanguageServer, params: types.DocumentDiagnosticParams
+) -> types.DocumentDiagnosticReport:
+    """textDocument/diagnostic: the current text's diagnostics, or "unchanged"."""
+    result = await ls.scheduler.current(params.text_document.uri)
+    if result is None:  # not open: nothing to say about it
+        return types.RelatedFullDocumentDiagnosticReport(items=[])
+    if params.previous_result_id == result.result_id:
+        return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result.result_id)
+    items = diagnostics_for(result, ls.encoding, ls.diagnostic_support)
+    return types.RelatedFullDocumentDiagnosticReport(items=items, result_id=result.result_id)
+
+
+async def on_workspace_diagnostic(
+    ls: DlLanguageServer, params: types.WorkspaceDiagnosticParams
+) -> types.WorkspaceDiagnosticReport:
+    """workspace/diagnostic: a report for every open document."""
+    previous = {item.uri: item.value for item in params.previous_result_ids}
+    reports: list[types.WorkspaceDocumentDiagnosticReport] = []
+    for document in ls.documents:
+        result = await ls.scheduler.current(document.uri)
+        if result is None:
+            continue
+        if previous.get(result.uri) == result.result_id:
+            reports.append(
+                types.WorkspaceUnchangedDocumentDiagnosticReport(
+                    uri=result.uri, version=result.version, result_id=result.result_id
+                )
+            )
+            continue
+        reports.append(
+            types.WorkspaceFullDocumentDiagnosticReport(
+                uri=result.uri,
+                version=result.version,
+                items=diagnostics_for(result, ls.encoding, ls.diagnostic_support),
+                result_id=result.result_id,
+            )
+        )
+    return types.WorkspaceDiagnosticReport(items=reports)

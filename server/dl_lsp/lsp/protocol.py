@@ -1,0 +1,121 @@
+"""JSON-RPC edge cases pygls leaves open, answered the way JSON-RPC 2.0 and LSP 3.17 say.
+
+- a body that is not JSON → ParseError (-32700) with ``id: null``;
+- JSON that is not a request or notification → InvalidRequest (-32600);
+- a request whose params do not fit the method → InvalidParams (-32602) to that id; such a
+  notification is dropped and logged;
+- a request before ``initialize`` → ServerNotInitialized (-32002), a notification is dropped;
+- a request after ``shutdown`` → InvalidRequest;
+- the document notifications do not go through pygls' workspace: the server keeps its own
+  store (see ``documents.py``) and a change to a document that was never opened is ignored
+  instead of raising.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Generator
+from dataclasses import dataclass
+from typing import Any
+
+from lsprotocol import types
+from pygls.exceptions import JsonRpcException
+from pygls.protocol import LanguageServerProtocol, lsp_method
+
+logger = logging.getLogger(__name__)
+
+_NO_INIT_NEEDED = {types.INITIALIZE, types.EXIT}
+
+
+@dataclass(frozen=True)
+class UnusableMessage:
+    """A request or notification whose params could not be read."""
+
+    id: int | str | None
+    method: str
+    reason: str
+
+    @property
+    def is_request(self) -> bool:
+        return self.id is not None
+
+
+def error_response(msg_id: int | str | None, code: int, message: str) -> dict[str, Any]:
+    return {"jsonrpc": "2.0", "id": msg_id, "error": {"code": code, "message": message}}
+
+
+class DlLspProtocol(LanguageServerProtocol):
+    """pygls' protocol with strict answers to malformed input and a server-owned document store."""
+
+    initialize_seen = False
+
+    def structure_message(self, data: dict[str, Any]) -> Any:
+        try:
+            return super().structure_message(data)
+        except JsonRpcException as error:
+            if isinstance(data, dict) and isinstance(data.get("method"), str):
+                msg_id = data.get("id")
+                reason = str(error.__cause__ or error)
+                return UnusableMessage(
+                    msg_id if isinstance(msg_id, int | str) else None, data["method"], reason
+                )
+            raise
+
+    def handle_message(self, message: Any) -> None:
+        if isinstance(message, UnusableMessage):
+            self._handle_unusable(message)
+            return
+        if not hasattr(message, "jsonrpc"):
+            msg_id = message.get("id") if isinstance(message, dict) else None
+            logger.warning("not a JSON-RPC message: %.200r", message)
+            self._send_data(
+                error_response(msg_id, -32600, "Invalid Request: not a JSON-RPC 2.0 message")
+            )
+            return
+        method = getattr(message, "method", None)
+        is_request = method is not None and hasattr(message, "id")
+        if method == types.INITIALIZE:
+            self.initialize_seen = True
+        elif method is not None and not self.initialize_seen and method not in _NO_INIT_NEEDED:
+            if is_request:
+                self._send_data(error_response(message.id, -32002, "Server not initialized"))
+            return
+        if is_request and self._shutdown and method != types.EXIT:
+            self._send_data(error_response(message.id, -32600, "Server is shutting down"))
+            return
+        super().handle_message(message)
+
+    def _handle_unusable(self, message: UnusableMessage) -> None:
+        logger.warning("unusable %s: %s", message.method, message.reason)
+        notice = getattr(self._server, "log_warning", None)
+        if callable(notice):
+            notice(f"dl-lsp: ignored a malformed {message.method}: {message.reason}")
+        if message.is_request:
+            self._send_data(
+                error_response(
+                    message.id, -32602, f"Invalid params for {message.method}: {message.reason}"
+                )
+            )
+
+    # The server keeps its own documents; these only hand the notification to its handler.
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
+    def lsp_text_document__did_open(
+        self, params: types.DidOpenTextDocumentParams
+    ) -> Generator[Any, Any, None]:
+        if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_OPEN)) is not None:
+            yield handler, (params,), None
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)
+    def lsp_text_document__did_change(
+        self, params: types.DidChangeTextDocumentParams
+    ) -> Generator[Any, Any, None]:
+        if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_CHANGE)) is not None:
+            yield handler, (params,), None
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_CLOSE)
+    def lsp_text_document__did_close(
+        self, params: types.DidCloseTextDocumentParams
+    ) -> Generator[Any, Any, None]:
+        if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_CLOSE)) is not None:
+            yield handler, (params,), None

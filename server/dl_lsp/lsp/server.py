@@ -1,0 +1,178 @@
+"""``dl-lsp serve``: the language server over stdio. Wiring only; each feature has its module."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+
+from dl_lsp import __version__
+from dl_lsp.config import Settings
+from dl_lsp.lsp import code_actions, diagnostics, hover, lifecycle, settings, sync
+from dl_lsp.lsp.analysis import AnalysisScheduler, DocumentAnalysis
+from dl_lsp.lsp.diagnostics import DiagnosticSupport
+from dl_lsp.lsp.documents import Document, DocumentStore
+from dl_lsp.lsp.positions import UTF16
+from dl_lsp.lsp.protocol import DlLspProtocol, error_response
+from dl_lsp.lsp.settings import SettingsStore
+
+_LEVELS = {"error": 1, "warning": 2, "info": 3, "debug": 4}
+
+
+class DlLanguageServer(LanguageServer):
+    """The server's state: open documents, settings, the analysis scheduler, client abilities."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "dl-lsp",
+            __version__,
+            protocol_cls=DlLspProtocol,
+            text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
+        )
+        self.documents = DocumentStore()
+        self.settings = SettingsStore(warn=self.show_warning)
+        self.scheduler = AnalysisScheduler(
+            self.documents,
+            self.settings_for,
+            self.on_analysis,
+            max_file_size=lambda: self.settings.options.max_file_size,
+        )
+        # Filled in from the client's capabilities at initialize.
+        self.encoding = UTF16
+        self.pull_diagnostics = False
+        self.diagnostic_support = DiagnosticSupport()
+        self.supports_document_changes = False
+        self.supports_code_action_resolve = False
+        self.supports_configuration = False
+        self.supports_diagnostic_refresh = False
+        self.exit_requested = False
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._loop_thread: int | None = None
+        self._said_once: set[str] = set()
+        self._failures: dict[str, tuple[tuple[str, str], ...]] = {}
+
+    # -- analysis ---------------------------------------------------------------------------
+
+    def settings_for(self, document: Document) -> Settings:
+        return self.settings.for_path(document.path)
+
+    def request_analysis(self, uri: str, *, immediate: bool = False) -> None:
+        delay = 0.0 if immediate else self.settings.options.debounce_ms / 1000
+        self.scheduler.schedule(uri, delay)
+
+    def reanalyse_open_documents(self) -> None:
+        """Settings changed: push clients get fresh diagnostics, pull clients a refresh."""
+        if self.pull_diagnostics:
+            if self.supports_diagnostic_refresh:
+                self.workspace_diagnostic_refresh(None)
+            return
+        for document in self.documents:
+            self.request_analysis(document.uri, immediate=True)
+
+    def on_analysis(self, result: DocumentAnalysis) -> None:
+        """A fresh analysis of a document's current text: log what went wrong, publish."""
+        name = result.uri.rsplit("/", 1)[-1]
+        if result.error:
+            self.log_error(f"analysing {name} v{result.version} failed: {result.error}")
+        if result.skipped:
+            self.log_once(f"dl-lsp: not analysing {result.uri}: {result.skipped}")
+        analysis = result.analysis
+        if analysis is not None:
+            if analysis.failures and self._failures.get(result.uri) != analysis.failures:
+                for code, error in analysis.failures:
+                    self.log_warning(f"rule {code} raised on {name} v{result.version}: {error}")
+            self._failures[result.uri] = analysis.failures
+            self.log_debug(
+                f"analysed {name} v{result.version} in {result.seconds * 1000:.1f} ms: "
+                f"{len(analysis.findings)} findings"
+            )
+        diagnostics.publish(self, result)
+
+    # -- messages to the client -------------------------------------------------------------
+
+    def bind_loop(self) -> None:
+        """Remember the event loop, so that worker threads can log through it."""
+        self._loop = asyncio.get_running_loop()
+        self._loop_thread = threading.get_ident()
+
+    def _send_log(self, level: str, message: str) -> None:
+        if _LEVELS[level] > _LEVELS[self.settings.options.log_level]:
+            return
+        params = types.LogMessageParams(type=types.MessageType(_LEVELS[level]), message=message)
+        if self._loop is not None and threading.get_ident() != self._loop_thread:
+            self._loop.call_soon_threadsafe(self.window_log_message, params)
+        else:
+            self.window_log_message(params)
+
+    def log_error(self, message: str) -> None:
+        self._send_log("error", message)
+
+    def log_warning(self, message: str) -> None:
+        self._send_log("warning", message)
+
+    def log_info(self, message: str) -> None:
+        self._send_log("info", message)
+
+    def log_debug(self, message: str) -> None:
+        self._send_log("debug", message)
+
+    def log_once(self, message: str) -> None:
+        if message not in self._said_once:
+            self._said_once.add(message)
+            self.log_warning(message)
+
+    def show_warning(self, message: str) -> None:
+        """A problem the user must fix (bad settings): a visible message, and the log."""
+        self.window_show_message(
+            types.ShowMessageParams(type=types.MessageType.Warning, message=message)
+        )
+        self.log_warning(message)
+
+    def report_server_error(self, error: Exception, source: Any) -> None:
+        """Errors outside a request: log them; a body that is not JSON gets a ParseError."""
+        if isinstance(error, ValueError):  # json.JSONDecodeError, UnicodeDecodeError
+            self.protocol._send_data(error_response(None, -32700, f"Parse error: {error}"))
+            self.log_warning(f"dl-lsp: a message was not valid JSON: {error}")
+            return
+        self.log_error(f"dl-lsp: {type(error).__name__}: {error}")
+
+    def exit_code(self) -> int:
+        """0 after shutdown (or when the client closed stdin), 1 for exit without shutdown."""
+        return 1 if self.exit_requested and not self.protocol._shutdown else 0
+
+
+def create_server() -> DlLanguageServer:
+    """A server with every feature registered."""
+    ls = DlLanguageServer()
+    lifecycle.register(ls)
+    sync.register(ls)
+    settings.register(ls)
+    ls.feature(types.TEXT_DOCUMENT_DIAGNOSTIC, diagnostics.OPTIONS)(
+        diagnostics.on_document_diagnostic
+    )
+    ls.feature(types.WORKSPACE_DIAGNOSTIC)(diagnostics.on_workspace_diagnostic)
+    ls.feature(types.TEXT_DOCUMENT_HOVER)(hover.on_hover)
+    ls.feature(
+        types.TEXT_DOCUMENT_CODE_ACTION,
+        types.CodeActionOptions(code_action_kinds=code_actions.KINDS, resolve_provider=True),
+    )(code_actions.on_code_action)
+    ls.feature(types.CODE_ACTION_RESOLVE)(code_actions.on_resolve)
+    return ls
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Serve LSP over stdin/stdout until the client says exit (or closes stdin)."""
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="dl-lsp: %(message)s")
+    ls = create_server()
+    ls.start_io()
+    return ls.exit_code()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
