@@ -84,14 +84,26 @@ def _add_check_command(commands: Any) -> None:
     )
     check.add_argument("paths", nargs="+", metavar="PATH", help="files or folders to check")
     check.add_argument("--format", choices=FORMATS, default="text", help="output format")
-    check.add_argument("--select", help="comma-separated codes or prefixes to check (or ALL)")
-    check.add_argument("--ignore", help="comma-separated codes or prefixes not to check")
     check.add_argument(
-        "--problem-type", type=_typed(parse_problem_type), help="binary, multiclass, ..."
+        "--select", metavar="CODES", help="comma-separated codes or prefixes to check (or ALL)"
     )
-    check.add_argument("--input-type", type=_typed(parse_input_type), help="color, grayscale, ...")
     check.add_argument(
-        "--jobs", type=_positive_int, help="worker processes (default: one per CPU core)"
+        "--ignore", metavar="CODES", help="comma-separated codes or prefixes not to check"
+    )
+    check.add_argument(
+        "--problem-type",
+        type=_typed(parse_problem_type),
+        metavar="TYPE",
+        help="binary, multiclass, multilabel or regression (overrides what the code suggests)",
+    )
+    check.add_argument(
+        "--input-type",
+        type=_typed(parse_input_type),
+        metavar="TYPE",
+        help="color, grayscale, tabular or sequence",
+    )
+    check.add_argument(
+        "--jobs", type=_positive_int, metavar="N", help="worker processes (default: CPU cores)"
     )
     check.add_argument(
         "--no-config", action="store_true", help="ignore [tool.dl-lsp] in pyproject.toml"

@@ -10,14 +10,16 @@ from typing import Any
 
 from dl_lsp.ruleset import Rule
 
+# (field, title, prose): prose is wrapped to the terminal width, code is kept as written.
 _DOC_SECTIONS = (
-    ("what", "What it does"),
-    ("why", "Why is this bad?"),
-    ("example", "Example"),
-    ("example_fixed", "Use instead"),
-    ("fix", "How to fix"),
-    ("when", "When it fires"),
+    ("what", "What it does", True),
+    ("why", "Why it is bad", True),
+    ("example", "Example", False),
+    ("example_fixed", "Use instead", False),
+    ("fix", "How to fix", True),
+    ("when", "When it fires", True),
 )
+_WIDTH = 100
 
 
 def rule_record(rule: Rule) -> dict[str, Any]:
@@ -57,9 +59,17 @@ def _rule_block(rule: Rule) -> str:
         values = ", ".join(f"{name}={value:g}" for name, value in rule.thresholds.items())
         lines.append(f"    thresholds: {values}")
     if rule.doc is not None:
-        for key, title in _DOC_SECTIONS:
+        for key, title, prose in _DOC_SECTIONS:
             text = str(getattr(rule.doc, key)).strip("\n")
             if text.strip():
                 lines.append(f"    {title}:")
-                lines.append(textwrap.indent(text, " " * 8))
+                lines.append(_wrapped(text) if prose else textwrap.indent(text, " " * 8))
     return "\n".join(lines) + "\n"
+
+
+def _wrapped(text: str) -> str:
+    indent = " " * 8
+    return "\n".join(
+        textwrap.fill(paragraph, _WIDTH, initial_indent=indent, subsequent_indent=indent)
+        for paragraph in text.split("\n\n")
+    )
