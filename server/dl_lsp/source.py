@@ -105,6 +105,8 @@ def _parse_tolerantly(text: str) -> tuple[ast.Module | None, tuple[SyntaxProblem
     lines = text.splitlines(keepends=True)
     problems: list[SyntaxProblem] = []
     repaired: set[int] = set()
+    if "\x00" in text:
+        problems.extend(_replace_nul_bytes(lines))
     limit = _MAX_REPAIRS_LARGE if len(text) > _LARGE_TEXT else _MAX_REPAIRS
     for _ in range(limit + 1):
         try:
@@ -121,6 +123,19 @@ def _parse_tolerantly(text: str) -> tuple[ast.Module | None, tuple[SyntaxProblem
                     break
             if _is_original_error(error, line, repaired):
                 problems.append(_problem_from(error, line, lines))
+            if _missing_block(error):
+                header = _previous_code_line(
+                    lines, line + 1 if line == error.lineno else line, set()
+                )
+                if header and header not in repaired and _close_header(lines, header):
+                    repaired.add(header)
+                    continue
+            if "unterminated triple-quoted" in (error.msg or ""):
+                # Everything after the opening quotes was inside the string.
+                for number in range(line, len(lines) + 1):
+                    lines[number - 1] = _repair_line(lines[number - 1], error)
+                    repaired.add(number)
+                continue
             if line in repaired or not lines[line - 1].strip():
                 # The same place fails again: the cause is above (an unclosed bracket).
                 line = _previous_code_line(lines, line, repaired)
@@ -148,6 +163,40 @@ def _last_code_line(lines: list[str]) -> int:
         if lines[index].strip():
             return index + 1
     return 0
+
+
+def _replace_nul_bytes(lines: list[str]) -> list[SyntaxProblem]:
+    problems: list[SyntaxProblem] = []
+    for index, line in enumerate(lines):
+        if "\x00" in line:
+            column = line.index("\x00")
+            problems.append(
+                SyntaxProblem(
+                    "Syntax error: the line contains a NUL byte (is this a binary file?). "
+                    "The rest of the file is still checked.",
+                    Span(index + 1, column, index + 1, column + 1),
+                )
+            )
+            lines[index] = line.replace("\x00", " ")
+    return problems
+
+
+def _missing_block(error: SyntaxError) -> bool:
+    return (error.msg or "").startswith("expected an indented block")
+
+
+_TRAILING_COMMENT = re.compile(r"\s*#[^'\"]*$")
+
+
+def _close_header(lines: list[str], header: int) -> bool:
+    """Give a block header with no body (``for epoch in range(10):`` at the end) a ``pass``."""
+    text = lines[header - 1]
+    newline = text[len(text.rstrip("\r\n")) :]
+    code = _TRAILING_COMMENT.sub("", text.rstrip("\r\n"))
+    if not code.rstrip().endswith(":"):
+        return False
+    lines[header - 1] = code.rstrip() + " pass" + newline
+    return True
 
 
 def _previous_code_line(lines: list[str], line: int, repaired: set[int]) -> int:

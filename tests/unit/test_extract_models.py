@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import textwrap
 
-import pytest
-
 from dl_lsp.engine import analyze_source
 from dl_lsp.facts import (
     UNKNOWN_ACTIVATION,
@@ -167,10 +165,6 @@ def test_layers_added_in_a_branch_make_the_order_unknown() -> None:
     assert not model.linear
 
 
-@pytest.mark.xfail(
-    reason="a model built entirely inside `if __name__ == '__main__':` is marked non-linear",
-    strict=True,
-)
 def test_model_built_entirely_inside_a_main_guard_is_linear() -> None:
     model = only_model(
         """\
@@ -298,10 +292,6 @@ def test_keras1_names_and_arguments() -> None:
     assert model.input_shape == (3, 32, 32)
 
 
-@pytest.mark.xfail(
-    reason="Keras 1 Convolution2D(nb_filter, nb_row, nb_col): the kernel is read as (nb_row,)",
-    strict=True,
-)
 def test_keras1_kernel_size_comes_from_rows_and_columns() -> None:
     model = only_model(
         """\

@@ -140,9 +140,6 @@ def test_error_at_end_of_file(text: str, line: int) -> None:
     assert "x" in assigned_names(source)
 
 
-@pytest.mark.xfail(
-    reason="a block header at EOF without a body ('for ...:') drops the whole tree", strict=True
-)
 @pytest.mark.parametrize(
     "text",
     ["x = 1\nfor epoch in range(10):\n", "x = 1\nif verbose:\n"],
@@ -155,9 +152,6 @@ def test_block_header_without_body_at_end_of_file(text: str) -> None:
     assert "x" in assigned_names(source)
 
 
-@pytest.mark.xfail(
-    reason="an unterminated triple-quoted string also reports the swallowed lines", strict=True
-)
 def test_unterminated_triple_quoted_string_is_one_error() -> None:
     source = ParsedSource('x = 1\ns = """abc\ndef\n')
     assert error_lines(source) == [2]
@@ -269,10 +263,6 @@ def test_nul_byte_is_one_syntax_error_and_no_crash() -> None:
     assert [f.code for f in analysis.findings] == ["SNP001"]
 
 
-@pytest.mark.xfail(
-    reason="a NUL byte is reported on the last line, and the lines after it are lost",
-    strict=True,
-)
 def test_nul_byte_is_reported_on_its_own_line() -> None:
     source = ParsedSource("a = 0\nx = 1\x00\ny = 2\nz = 3\n")
     assert error_lines(source) == [2]

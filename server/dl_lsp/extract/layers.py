@@ -89,8 +89,7 @@ def _keras_layer(call: ast.Call, name: str, scope: Scope, context: ExtractionCon
     elif kind is LayerKind.CONV:
         fields["filters"] = resolve.integer(argument(call, 0, "filters", "nb_filter"), scope)
         fields["conv_dims"] = _dims(name)
-        kernel = argument(call, 1, "kernel_size")
-        fields["kernel_size"] = resolve.int_tuple(kernel, scope) if kernel is not None else None
+        fields["kernel_size"] = _keras_kernel(call, scope, context)
         strides = keyword(call, "strides", "subsample")
         fields["strides"] = resolve.int_tuple(strides, scope) if strides is not None else None
         fields["padding"] = resolve.string(keyword(call, "padding", "border_mode"), scope)
@@ -131,6 +130,21 @@ def _keras_layer(call: ast.Call, name: str, scope: Scope, context: ExtractionCon
         keywords=keywords,
         **fields,  # type: ignore[arg-type]
     )
+
+
+def _keras_kernel(
+    call: ast.Call, scope: Scope, context: ExtractionContext
+) -> tuple[int | None, ...] | None:
+    """``kernel_size=(3, 3)``, or Keras 1's ``nb_row, nb_col`` (positional or keywords)."""
+    resolve = context.resolver
+    kernel = keyword(call, "kernel_size")
+    if kernel is not None:
+        return resolve.int_tuple(kernel, scope)
+    rows = argument(call, 1, "nb_row", "kernel_dim1")
+    columns = argument(call, 2, "nb_col", "kernel_dim2")
+    if rows is not None and columns is not None:
+        return (resolve.integer(rows, scope), resolve.integer(columns, scope))
+    return resolve.int_tuple(rows, scope) if rows is not None else None
 
 
 def _torch_layer(call: ast.Call, name: str, scope: Scope, context: ExtractionContext) -> LayerFact:

@@ -85,6 +85,21 @@ class RangeFlow:
                     self.saw_normalization = True
             elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
                 self._bind(statement.target, self._eval(statement.value, scope, env), env)
+            elif isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call):
+                self._eval_append(statement.value, scope, env)
+
+    def _eval_append(self, call: ast.Call, scope: Scope, env: dict[str, State]) -> None:
+        """``images.append(cv2.imread(path))`` makes the list raw."""
+        func = call.func
+        if (
+            isinstance(func, ast.Attribute)
+            and func.attr in ("append", "extend")
+            and isinstance(func.value, ast.Name)
+            and call.args
+        ):
+            state = _first(self._eval(call.args[0], scope, env))
+            if state.is_raw:
+                env[func.value.id] = state
 
     def _bind(self, target: ast.expr, state: State, env: dict[str, State]) -> None:
         if isinstance(target, ast.Name):
@@ -116,6 +131,9 @@ class RangeFlow:
             if isinstance(node, ast.List):
                 return UNKNOWN
             return tuple(self._eval(element, scope, env) for element in node.elts)
+        if isinstance(node, (ast.ListComp, ast.GeneratorExp)):
+            element = _first(self._eval(node.elt, scope, env))
+            return element if element.is_raw else UNKNOWN
         if isinstance(node, ast.Subscript):
             return _first(self._eval(node.value, scope, env))
         if isinstance(node, ast.Attribute):

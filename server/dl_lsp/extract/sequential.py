@@ -194,11 +194,24 @@ def _conditional_statements(scope: Scope) -> set[int]:
     """Ids of statements inside loops or conditionals of this scope."""
     inside: set[int] = set()
     for statement in scope.statements:
-        if isinstance(statement, (ast.For, ast.AsyncFor, ast.While, ast.If, ast.Try)):
+        if isinstance(statement, ast.If) and _always_runs(statement.test):
+            continue
+        if isinstance(statement, (ast.For, ast.AsyncFor, ast.While, ast.If)):
             for child in ast.walk(statement):
                 if child is not statement and isinstance(child, ast.stmt):
                     inside.add(id(child))
     return inside
+
+
+def _always_runs(test: ast.expr) -> bool:
+    """``if __name__ == "__main__":`` (a script's main block) and ``if True:``."""
+    if isinstance(test, ast.Constant):
+        return bool(test.value)
+    return (
+        isinstance(test, ast.Compare)
+        and isinstance(test.left, ast.Name)
+        and test.left.id == "__name__"
+    )
 
 
 def framework_for_layer_call(call: ast.Call, context: ExtractionContext) -> Framework | None:
