@@ -46,6 +46,8 @@ class Rule:
     fixes: Mapping[str, str] = field(default_factory=dict)
     doc: RuleDoc | None = None
     settings: Mapping[str, str] = field(default_factory=dict)
+    # Message keys reported at another severity than the rule's default.
+    message_severities: Mapping[str, Severity] = field(default_factory=dict)
 
     @property
     def url(self) -> str:
@@ -71,7 +73,7 @@ class Rule:
             code=self.code,
             name=self.name,
             bug_type=self.bug_type,
-            severity=self.severity,
+            severity=self.message_severities.get(key, self.severity),
             span=span,
             message=self.message(key, **values),
             fix=fix_template.format(**values) if fix_template else None,
@@ -104,6 +106,9 @@ def _rule_from(data: dict[str, Any]) -> Rule:
         fixes=dict(data.get("fixes", {})),
         doc=RuleDoc(**doc) if doc else None,
         settings=dict(data.get("settings", {})),
+        message_severities={
+            key: Severity(value) for key, value in data.get("message_severity", {}).items()
+        },
     )
 
 

@@ -1,7 +1,12 @@
-"""Checks: pure functions from program facts to findings, one module per rule family."""
+"""Checks: pure functions from program facts to findings, one module per rule family.
+
+Each family module exports ``CHECKS``, a mapping from rule code to check function; adding a
+family means adding its module name to ``FAMILY_MODULES``.
+"""
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -19,24 +24,20 @@ class CheckContext:
 
 Check = Callable[[CheckContext, Rule], Iterable[Finding]]
 
+FAMILY_MODULES = (
+    "architecture",
+    "input_data",
+    "output_layer",
+    "hyperparameters",
+)
+
 
 def _registry() -> dict[str, Check]:
-    from dl_lsp.checks import architecture, hyperparameters, input_data, output_layer
-
-    return {
-        "CNL": architecture.check_non_linearity,
-        "INF": architecture.check_filter_counts,
-        "INN": architecture.check_neuron_counts,
-        "IDS": architecture.check_downsampling,
-        "MRD": architecture.check_dropout,
-        "MNL": architecture.check_normalization_layers,
-        "ICL": architecture.check_conv_layer_count,
-        "IFL": architecture.check_fc_layer_count,
-        "IDN": input_data.check_input_normalized,
-        "LLM": output_layer.check_labels_activation_loss,
-        "LOB": hyperparameters.check_learning_rate,
-        "IBS": hyperparameters.check_batch_size,
-    }
+    checks: dict[str, Check] = {}
+    for name in FAMILY_MODULES:
+        module = importlib.import_module(f"dl_lsp.checks.{name}")
+        checks.update(module.CHECKS)
+    return checks
 
 
 ALL_CHECKS: dict[str, Check] = _registry()

@@ -26,7 +26,7 @@ from dl_lsp.findings import Finding
 from dl_lsp.ruleset import Rule
 
 if TYPE_CHECKING:
-    from dl_lsp.checks import CheckContext
+    from dl_lsp.checks import Check, CheckContext
 
 _IMAGE_INPUTS = (InputType.COLOR, InputType.GRAYSCALE)
 _POOLING = (LayerKind.POOL, LayerKind.GLOBAL_POOL)
@@ -178,9 +178,8 @@ def check_neuron_counts(context: CheckContext, rule: Rule) -> Iterator[Finding]:
             if layer.kind is LayerKind.DENSE and index != out and layer.units is not None:
                 size, source = _input_size(model, layer, previous_weighted, first)
                 if size is not None and layer.units > size:
-                    yield rule.finding(
-                        "too_many", layer.span, units=layer.units, size=size, source=source
-                    )
+                    key = "widening" if source.startswith("units") else "wider_than_input"
+                    yield rule.finding(key, layer.span, units=layer.units, size=size, source=source)
             previous_weighted = layer
             first = False
 
@@ -392,3 +391,15 @@ def check_fc_layer_count(context: CheckContext, rule: Rule) -> Iterator[Finding]
         dense = model.dense_layers
         if model.is_cnn and len(dense) > limit:
             yield rule.finding("too_many", dense[limit].span, count=len(dense), limit=limit)
+
+
+CHECKS: dict[str, Check] = {
+    "CNL": check_non_linearity,
+    "INF": check_filter_counts,
+    "INN": check_neuron_counts,
+    "IDS": check_downsampling,
+    "MRD": check_dropout,
+    "MNL": check_normalization_layers,
+    "ICL": check_conv_layer_count,
+    "IFL": check_fc_layer_count,
+}

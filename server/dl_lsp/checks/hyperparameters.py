@@ -10,7 +10,7 @@ from dl_lsp.findings import Finding
 from dl_lsp.ruleset import Rule
 
 if TYPE_CHECKING:
-    from dl_lsp.checks import CheckContext
+    from dl_lsp.checks import Check, CheckContext
 
 # Optimizers whose "learning rate" is a scale factor with a default of 1.0.
 _SCALE_FACTOR_OPTIMIZERS = frozenset({"Adadelta", "AdadeltaOptimizer"})
@@ -81,3 +81,9 @@ def check_batch_size(context: CheckContext, rule: Rule) -> Iterator[Finding]:
                 fix(f"Set the batch size to {target}", replace_value(batch.span, target))
             ),
         )
+
+
+CHECKS: dict[str, Check] = {
+    "LOB": check_learning_rate,
+    "IBS": check_batch_size,
+}

@@ -10,7 +10,7 @@ from dl_lsp.findings import Finding, Related
 from dl_lsp.ruleset import Rule
 
 if TYPE_CHECKING:
-    from dl_lsp.checks import CheckContext
+    from dl_lsp.checks import Check, CheckContext
 
 
 def check_input_normalized(context: CheckContext, rule: Rule) -> Iterator[Finding]:
@@ -38,3 +38,8 @@ def check_input_normalized(context: CheckContext, rule: Rule) -> Iterator[Findin
                 fix(f"Normalize: {item.variable} / 255.0", wrap_value(item.span, "{} / 255.0"))
             ),
         )
+
+
+CHECKS: dict[str, Check] = {
+    "IDN": check_input_normalized,
+}

@@ -31,7 +31,7 @@ from dl_lsp.findings import Finding, Related
 from dl_lsp.ruleset import Rule
 
 if TYPE_CHECKING:
-    from dl_lsp.checks import CheckContext
+    from dl_lsp.checks import Check, CheckContext
 
 _KERAS_CATEGORICAL = ("categorical_crossentropy", "sparse_categorical_crossentropy")
 _TORCH_LOSS_NAMES = {
@@ -387,3 +387,8 @@ def _llm_fix(
             safe=safe,
         )
     )
+
+
+CHECKS: dict[str, Check] = {
+    "LLM": check_labels_activation_loss,
+}
