@@ -29,6 +29,11 @@ FAMILY_MODULES = (
     "input_data",
     "output_layer",
     "hyperparameters",
+    "shapes",
+    "devices",
+    "training_loop",
+    "data_pipeline",
+    "reproducibility",
 )
 
 

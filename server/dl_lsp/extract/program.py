@@ -8,11 +8,14 @@ from dataclasses import replace
 from dl_lsp.config import Settings
 from dl_lsp.extract.context import ExtractionContext
 from dl_lsp.extract.data import channels_of, collect_data_evidence, input_type_from_models
+from dl_lsp.extract.devices import extract_devices
 from dl_lsp.extract.functional import extract_functional_models
 from dl_lsp.extract.module_classes import extract_module_classes
 from dl_lsp.extract.normalization import find_unnormalized_inputs
+from dl_lsp.extract.pipeline import extract_pipeline
 from dl_lsp.extract.sequential import ModelDraft, extract_sequential_models
 from dl_lsp.extract.training import extract_training
+from dl_lsp.extract.training_loop import extract_training_loops
 from dl_lsp.facts import (
     DataFacts,
     Evidence,
@@ -72,6 +75,9 @@ def extract_program(source: ParsedSource, settings: Settings) -> ProgramFacts:
         problem_type=problem_type,
         problem_type_evidence=problem_evidence,
         input_type=input_type,
+        devices=extract_devices(context),
+        training_loops=extract_training_loops(context),
+        pipeline=extract_pipeline(context),
     )
 
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from dl_lsp.facts.data import DataFacts, Evidence, InputType, ProblemType
+from dl_lsp.facts.devices import DeviceFacts
 from dl_lsp.facts.model import Framework, ModelFacts
+from dl_lsp.facts.pipeline import PipelineFacts
 from dl_lsp.facts.training import TrainingFacts
+from dl_lsp.facts.training_loop import TrainingLoopFacts
 
 
 @dataclass(frozen=True)
@@ -18,3 +21,6 @@ class ProgramFacts:
     problem_type: ProblemType | None = None
     problem_type_evidence: Evidence | None = None
     input_type: InputType | None = None
+    devices: DeviceFacts = field(default_factory=DeviceFacts)
+    training_loops: TrainingLoopFacts = field(default_factory=TrainingLoopFacts)
+    pipeline: PipelineFacts = field(default_factory=PipelineFacts)
