@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar, cast
 
 import libcst as cst
-from libcst.metadata import CodeRange, MetadataWrapper, ParentNodeProvider, PositionProvider
+from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from dl_lsp.facts.span import Span
 
@@ -45,12 +46,10 @@ class CstDocument:
         # ParserSyntaxError propagates: the caller offers no rule fixes for such a file.
         module = cst.parse_module(text)
         wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-        resolved = wrapper.resolve_many([PositionProvider, ParentNodeProvider])
+        positions = cast("Mapping[cst.CSTNode, CodeRange]", wrapper.resolve(PositionProvider))
         self.module: cst.Module = wrapper.module
-        self._positions = dict(cast("Mapping[cst.CSTNode, CodeRange]", resolved[PositionProvider]))
-        self._parents = dict(
-            cast("Mapping[cst.CSTNode, cst.CSTNode]", resolved[ParentNodeProvider])
-        )
+        self._positions = dict(positions)
+        self._parents, imports, quotes = _survey(self.module)
         self._by_range: dict[tuple[int, int, int, int], list[cst.CSTNode]] = {}
         for node, code_range in self._positions.items():
             key = (
@@ -60,9 +59,16 @@ class CstDocument:
                 code_range.end.column,
             )
             self._by_range.setdefault(key, []).append(node)
-        self.bindings: tuple[ImportBinding, ...] = tuple(_import_bindings(self.module))
-        self.star_imports: tuple[str, ...] = tuple(_star_imports(self.module))
-        self.quote = _preferred_quote(self.module)
+        # In file order: the first import that binds a name is the one that counts.
+        imports.sort(key=lambda node: self._start(node))
+        self.bindings: tuple[ImportBinding, ...] = tuple(
+            binding for node in imports for binding in _import_bindings(node)
+        )
+        self.quote = "'" if quotes["'"] > quotes['"'] else '"'
+
+    def _start(self, node: cst.CSTNode) -> tuple[int, int]:
+        code_range = self._positions.get(node)
+        return (code_range.start.line, code_range.start.column) if code_range else (0, 0)
 
     # -- lookups -------------------------------------------------------------------------------
 
@@ -130,10 +136,15 @@ class CstDocument:
             if not isinstance(new, cst.Module):
                 raise FixRefused("the module can only be replaced by a module")
             return new.code
-        changed = self.module.deep_replace(old, new)
-        if not isinstance(changed, cst.Module):
-            raise FixRefused("replacement removed the module")
-        return changed.code
+        # Rebuild only the path from the replaced node up to the module: much cheaper than a
+        # transformer over the whole tree.
+        child, replacement = old, new
+        for parent in self.ancestors(old):
+            replacement = _with_child(parent, child, replacement)
+            child = parent
+        if child is not self.module or not isinstance(replacement, cst.Module):
+            raise FixRefused("the node is not in this file")
+        return replacement.code
 
     def statement_config(self) -> cst.PartialParserConfig:
         return self.module.config_for_parsing
@@ -186,40 +197,95 @@ def callee_name(call: cst.Call) -> str | None:
     return None
 
 
-def _import_bindings(module: cst.Module) -> Iterator[ImportBinding]:
-    for node in _walk(module, lambda n: isinstance(n, (cst.Import, cst.ImportFrom))):
-        if isinstance(node, cst.ImportFrom):
-            if node.relative or node.module is None or isinstance(node.names, cst.ImportStar):
-                continue
-            source = dotted_name(node.module)
-            if source is None:
-                continue
-            for alias in node.names:
-                imported = dotted_name(alias.name)
-                if imported is None:
-                    continue
-                bound = _alias_name(alias) or imported
-                yield ImportBinding(bound, source, imported, node)
-        elif isinstance(node, cst.Import):
-            for alias in node.names:
-                imported = dotted_name(alias.name)
-                if imported is None:
-                    continue
-                asname = _alias_name(alias)
-                if asname is not None:
-                    yield ImportBinding(asname, imported, imported, node)
-                else:
-                    root = imported.split(".")[0]
-                    yield ImportBinding(root, root, root, node)
+_FIELDS: dict[type[cst.CSTNode], tuple[str, ...]] = {}
 
 
-def _star_imports(module: cst.Module) -> Iterator[str]:
-    for node in _walk(module, lambda n: isinstance(n, cst.ImportFrom)):
-        assert isinstance(node, cst.ImportFrom)
-        if isinstance(node.names, cst.ImportStar) and node.module is not None:
-            source = dotted_name(node.module)
-            if source is not None:
-                yield source
+def _field_names(node: cst.CSTNode) -> tuple[str, ...]:
+    kind = type(node)
+    names = _FIELDS.get(kind)
+    if names is None:
+        names = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(node))
+    return names
+
+
+_IS_NODE: dict[type, bool] = {}
+
+
+def _is_node(value: object) -> bool:
+    # isinstance against libcst's abstract base is slow; the answer per type is cached.
+    kind = type(value)
+    known = _IS_NODE.get(kind)
+    if known is None:
+        known = _IS_NODE[kind] = issubclass(kind, cst.CSTNode)
+    return known
+
+
+def _children(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
+    # Reading the dataclass fields directly: libcst's own ``children`` runs a visitor.
+    for name in _field_names(node):
+        value = getattr(node, name)
+        if type(value) in (list, tuple):
+            for item in value:
+                if _is_node(item):
+                    yield item
+        elif _is_node(value):
+            yield value
+
+
+def _survey(
+    module: cst.Module,
+) -> tuple[dict[cst.CSTNode, cst.CSTNode], list[cst.Import | cst.ImportFrom], dict[str, int]]:
+    """One walk over the tree: every node's parent, the imports, the quotes strings use."""
+    parents: dict[cst.CSTNode, cst.CSTNode] = {}
+    imports: list[cst.Import | cst.ImportFrom] = []
+    quotes = {"'": 0, '"': 0}
+    stack: list[cst.CSTNode] = [module]
+    while stack:
+        node = stack.pop()
+        kind = type(node)
+        if kind is cst.Import or kind is cst.ImportFrom:
+            imports.append(node)  # type: ignore[arg-type]
+        elif kind is cst.SimpleString:
+            quotes[node.quote[0]] += 1  # type: ignore[attr-defined]
+        for child in _children(node):
+            parents[child] = node
+            stack.append(child)
+    return parents, imports, quotes
+
+
+def _with_child(parent: cst.CSTNode, child: cst.CSTNode, new: cst.CSTNode) -> cst.CSTNode:
+    """``parent`` with ``child`` (by identity) replaced by ``new``."""
+    for name in _field_names(parent):
+        value = getattr(parent, name)
+        if value is child:
+            return parent.with_changes(**{name: new})
+        if isinstance(value, (list, tuple)) and any(item is child for item in value):
+            return parent.with_changes(**{name: [new if item is child else item for item in value]})
+    raise FixRefused("child not found in its parent")
+
+
+def _import_bindings(node: cst.Import | cst.ImportFrom) -> Iterator[ImportBinding]:
+    if isinstance(node, cst.Import):
+        for alias in node.names:
+            imported = dotted_name(alias.name)
+            asname = _alias_name(alias)
+            if imported is None:
+                continue
+            if asname is not None:
+                yield ImportBinding(asname, imported, imported, node)
+            else:
+                root = imported.split(".")[0]
+                yield ImportBinding(root, root, root, node)
+        return
+    if node.relative or node.module is None or isinstance(node.names, cst.ImportStar):
+        return
+    source = dotted_name(node.module)
+    if source is None:
+        return
+    for alias in node.names:
+        imported = dotted_name(alias.name)
+        if imported is not None:
+            yield ImportBinding(_alias_name(alias) or imported, source, imported, node)
 
 
 def _alias_name(alias: cst.ImportAlias) -> str | None:
@@ -240,22 +306,3 @@ def _names_defined(statement: cst.BaseStatement) -> set[str]:
                     if isinstance(target.target, cst.Name):
                         names.add(target.target.value)
     return names
-
-
-def _walk(node: cst.CSTNode, wanted: Callable[[cst.CSTNode], bool]) -> Iterator[cst.CSTNode]:
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if wanted(current):
-            yield current
-        stack.extend(reversed(current.children))
-
-
-def _preferred_quote(module: cst.Module) -> str:
-    """The quote character most string literals in the file use (double quotes on a tie)."""
-    counts = {"'": 0, '"': 0}
-    for node in _walk(module, lambda n: isinstance(n, cst.SimpleString)):
-        assert isinstance(node, cst.SimpleString)
-        quote = node.quote[0]
-        counts[quote] = counts.get(quote, 0) + 1
-    return "'" if counts["'"] > counts['"'] else '"'

@@ -146,12 +146,12 @@ def minimal_edit(old: str, new: str) -> TextEdit | None:
         suffix += 1
     start, old_end, new_end = prefix, len(old) - suffix, len(new) - suffix
     inserted, removed = new[start:new_end], old[start:old_end]
-    if not removed and ("\n" in inserted or "\r" in inserted):
-        start, _ = _slide_to_line_start(old, start, inserted)
-        end = start
-    elif not inserted and ("\n" in removed or "\r" in removed):
-        start, removed = _slide_to_line_start(old, start, removed)
-        end = start + len(removed)
+    slid = _slide(old, start, inserted) if not removed else None
+    if not inserted:
+        slid = _slide(old, start, removed, deleting=True)
+    if slid is not None:
+        start, chunk = slid
+        end = start + (len(chunk) if not inserted else 0)
     else:
         start, end = _whole_words(old, new, start, old_end, new_end)
     start, end = _outside_line_breaks(old, start, end)
@@ -194,17 +194,36 @@ def _whole_words(old: str, new: str, start: int, old_end: int, new_end: int) -> 
     return start, old_end
 
 
-def _slide_to_line_start(text: str, position: int, chunk: str) -> tuple[int, str]:
-    """Rotate an insertion (or a deletion) leftwards until it starts a line, when it can."""
-    if "\n" not in chunk and "\r" not in chunk:
-        return position, chunk
+def _slide(
+    text: str, position: int, chunk: str, *, deleting: bool = False
+) -> tuple[int, str] | None:
+    """Move a pure insertion (or deletion) of ``chunk`` leftwards to a tidy place.
+
+    The same change can often sit at several places (inserting ``x\n`` after ``x\n``); take
+    the rightmost one that starts a line when whole lines change, or that does not cut a
+    word in two otherwise. None when there is no such place.
+    """
+    multi_line = "\n" in chunk or "\r" in chunk
     moved, rotated = position, chunk
-    while moved > 0 and text[moved - 1] not in "\r\n" and text[moved - 1] == rotated[-1]:
+    while True:
+        after = moved + len(rotated) if deleting else moved
+        if multi_line:
+            if moved == 0 or text[moved - 1] in "\r\n":
+                return moved, rotated
+        elif _clean_cut(text, moved, after, rotated):
+            return moved, rotated
+        if moved == 0 or text[moved - 1] != rotated[-1]:
+            return None
         moved -= 1
         rotated = rotated[-1] + rotated[:-1]
-    if moved == 0 or text[moved - 1] in "\r\n":
-        return moved, rotated
-    return position, chunk
+
+
+def _clean_cut(text: str, start: int, after: int, chunk: str) -> bool:
+    left = text[start - 1] if start > 0 else " "
+    right = text[after] if after < len(text) else " "
+    return not (_is_word(left) and _is_word(chunk[0])) and not (
+        _is_word(chunk[-1]) and _is_word(right)
+    )
 
 
 def _outside_line_breaks(text: str, start: int, end: int) -> tuple[int, int]:

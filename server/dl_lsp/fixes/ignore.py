@@ -50,15 +50,17 @@ def _merge_into_existing(line: int, comments: list[tuple[int, str]], code: str) 
         match = _IGNORE_CODES.search(comment)
         if match is None:
             continue
-        codes = match.group("codes")
-        position = column + match.end("codes")
+        codes = match.group("codes").rstrip()
         if not codes.strip():
             addition = code
+        elif codes.endswith(","):
+            addition = " " + code
         else:
-            separator = ", " if ", " in codes or "," not in codes else ","
-            addition = (separator if not codes.rstrip().endswith(",") else " ") + code
-            position = column + match.start("codes") + len(codes.rstrip())
-        return TextEdit(Span(line, position, line, position), addition)
+            addition = (", " if ", " in codes or "," not in codes else ",") + code
+        # Trailing blanks inside the brackets go: ``ignore[CNL ]`` → ``ignore[CNL, LLM]``.
+        start = column + match.start("codes") + len(codes)
+        end = column + match.end("codes")
+        return TextEdit(Span(line, start, line, end), addition)
     return None
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -27,8 +28,12 @@ def fixes_for(text: str, finding: Finding) -> list[FixProposal]:
     return proposals(document, finding) if document is not None else []
 
 
+@functools.lru_cache(maxsize=4)
 def parse_document(text: str) -> CstDocument | None:
-    """The libcst view of ``text``, or None when libcst cannot parse it."""
+    """The libcst view of ``text``, or None when libcst cannot parse it.
+
+    Cached: a code-action request asks for the fixes of several findings of the same text.
+    """
     try:
         return CstDocument(text)
     except Exception:  # a syntax error, or a file too deep for the parser: no rule fixes

@@ -81,10 +81,14 @@ def spell_layer(
     if document.is_bound(name):
         return name, None
     binding = document.binding(func.value)
-    if binding is None or binding.imported == binding.module:
-        if document.star_imports:
-            return name, None  # a ``from keras.layers import *`` brings it in
-        raise FixRefused(f"cannot tell where {func.value} comes from")
+    if binding is None:
+        if document.is_bound(func.value):
+            raise FixRefused(f"{func.value} is defined in the file, not imported")
+        # A star import brings the new name in as it brought the anchor; a snippet that uses
+        # the anchor without importing it gets the new layer written the same way.
+        return name, None
+    if binding.imported == binding.module:
+        raise FixRefused(f"{func.value} is a module")
     return name, ImportNeed(name, _home_module(binding.module, name), binding.statement)
 
 
