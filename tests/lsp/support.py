@@ -216,6 +216,14 @@ class OpenDocument:
         latest = [p for p in published[self.uri] if p.version == self.version][-1]
         return list(latest.diagnostics)
 
+    def publish_count(self) -> int:
+        return len(self.client.published.get(self.uri, []))  # type: ignore[attr-defined]
+
+    async def republished(self, after: int, timeout: float = TIMEOUT) -> list[types.Diagnostic]:
+        """Pushed diagnostics that arrive after the ``after``-th publish (same version)."""
+        await wait_until(lambda: self.publish_count() > after, timeout, "a new publish")
+        return list(self.client.published[self.uri][-1].diagnostics)  # type: ignore[attr-defined]
+
     def text_of(self, diagnostic: types.Diagnostic) -> str:
         return text_in(self.text, diagnostic.range, self.session.encoding)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
@@ -73,6 +73,7 @@ class AnalysisScheduler:
         on_ready: Callable[[DocumentAnalysis], None],
         *,
         max_file_size: Callable[[], int],
+        ready: Callable[[], Awaitable[object]] | None = None,
         analyse: AnalyseSource | None = None,
         executor: Executor | None = None,
     ) -> None:
@@ -80,6 +81,7 @@ class AnalysisScheduler:
         self._settings_for = settings_for
         self._on_ready = on_ready
         self._max_file_size = max_file_size
+        self._ready = ready  # awaited before the first analysis (the client's settings)
         self._analyse = analyse  # None: dl_lsp.engine.analyze_source, looked up per call
         # One worker: the engine is CPU-bound and holds the GIL, more threads only add switching.
         self._executor = executor or ThreadPoolExecutor(1, thread_name_prefix="dl-lsp-analysis")
@@ -161,6 +163,8 @@ class AnalysisScheduler:
     async def _run_job(self, uri: str, job: _Job) -> DocumentAnalysis | None:
         if job.delay > 0:
             await asyncio.sleep(job.delay)
+        if self._ready is not None:
+            await self._ready()
         lock = self._locks.setdefault(uri, asyncio.Lock())
         async with lock:  # one analysis per document at a time; the newest job runs next
             document = self._documents.get(uri)

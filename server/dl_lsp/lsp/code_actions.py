@@ -134,22 +134,6 @@ def text_edits(edits: Sequence[EditLike], index: LineIndex, encoding: str) -> li
     ]
 
 
-def whole_text_edit(old: str, new: str, index: LineIndex, encoding: str) -> list[types.TextEdit]:
-    """One edit that turns ``old`` into ``new``, covering only the part that differs."""
-    if old == new:
-        return []
-    start = 0
-    limit = min(len(old), len(new))
-    while start < limit and old[start] == new[start]:
-        start += 1
-    end_old, end_new = len(old), len(new)
-    while end_old > start and end_new > start and old[end_old - 1] == new[end_new - 1]:
-        end_old -= 1
-        end_new -= 1
-    where = types.Range(index.position_at(start, encoding), index.position_at(end_old, encoding))
-    return [types.TextEdit(range=where, new_text=new[start:end_new])]
-
-
 @dataclass(frozen=True)
 class Proposals:
     target: Target
@@ -173,14 +157,17 @@ def propose(
     return proposals
 
 
-def fix_all_text(fixes: ModuleType, result: DocumentAnalysis, path: str | None) -> str:
-    """The document with every safe fix applied (runs in the worker thread)."""
+def fix_all_edits(fixes: ModuleType, result: DocumentAnalysis, path: str | None) -> list[EditLike]:
+    """One minimal edit applying every safe fix, re-analysing between rounds (worker thread)."""
 
     def findings_for(text: str) -> Sequence[Finding]:
         return analyze_source(text, path, result.settings).findings
 
     new_text, _ = fixes.fix_all(result.text, findings_for)
-    return str(new_text)
+    from dl_lsp.fixes.edits import minimal_edit
+
+    edit = minimal_edit(result.text, new_text)
+    return [edit] if edit is not None else []
 
 
 def _wants(only: Sequence[str] | None, kind: str) -> bool:
@@ -297,10 +284,10 @@ async def _resolve_fix_all(
     result = await ls.scheduler.current(document.uri)
     if result is None or result.analysis is None or result.version != version:
         return action
-    new_text = await ls.scheduler.run(fix_all_text, fixes, result, document.path)
-    edits = whole_text_edit(result.text, new_text, result.index, ls.encoding)
+    edits = await ls.scheduler.run(fix_all_edits, fixes, result, document.path)
     if edits:
-        action.edit = workspace_edit(document.uri, version, edits, ls.supports_document_changes)
+        changes = text_edits(edits, result.index, ls.encoding)
+        action.edit = workspace_edit(document.uri, version, changes, ls.supports_document_changes)
     return action
 
 

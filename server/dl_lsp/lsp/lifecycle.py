@@ -39,7 +39,9 @@ def on_initialize(ls: DlLanguageServer, params: types.InitializeParams) -> None:
         get_capability(capabilities, "workspace.diagnostics.refresh_support", False)
     )
     if params.initialization_options is not None:
-        ls.settings.set_client(params.initialization_options)
+        ls.settings.set_client(params.initialization_options, initialization=True)
+    if not ls.supports_configuration:
+        ls.settings_ready.set()  # nothing more to wait for before the first analysis
 
 
 async def on_initialized(ls: DlLanguageServer, params: types.InitializedParams) -> None:
@@ -68,8 +70,12 @@ async def on_initialized(ls: DlLanguageServer, params: types.InitializedParams) 
         )
     if registrations:
         ls.client_register_capability(types.RegistrationParams(registrations))
-    if ls.supports_configuration and await settings.pull_client_settings(ls):
-        ls.reanalyse_open_documents()
+    if ls.supports_configuration:
+        changed = await settings.pull_client_settings(ls)
+        ls.settings_ready.set()
+        if changed:
+            ls.reanalyse_open_documents()
+    ls.settings_ready.set()
 
 
 def on_shutdown(ls: DlLanguageServer, params: None) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import sys
 import threading
@@ -42,6 +43,7 @@ class DlLanguageServer(LanguageServer):
             self.settings_for,
             self.on_analysis,
             max_file_size=lambda: self.settings.options.max_file_size,
+            ready=self.wait_for_settings,
         )
         # Filled in from the client's capabilities at initialize.
         self.encoding = UTF16
@@ -52,6 +54,7 @@ class DlLanguageServer(LanguageServer):
         self.supports_configuration = False
         self.supports_diagnostic_refresh = False
         self.exit_requested = False
+        self.settings_ready = asyncio.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._loop_thread: int | None = None
         self._said_once: set[str] = set()
@@ -61,6 +64,12 @@ class DlLanguageServer(LanguageServer):
 
     def settings_for(self, document: Document) -> Settings:
         return self.settings.for_path(document.path)
+
+    async def wait_for_settings(self) -> None:
+        """Until the client's settings arrived (or 3 s passed): the first results use them."""
+        if not self.settings_ready.is_set():
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self.settings_ready.wait(), 3.0)
 
     def request_analysis(self, uri: str, *, immediate: bool = False) -> None:
         delay = 0.0 if immediate else self.settings.options.debounce_ms / 1000

@@ -132,23 +132,31 @@ class SettingsStore:
 
     def __init__(self, warn: Callable[[str], None]) -> None:
         self._warn = warn
-        self._client: dict[str, Any] = {}
+        self._client: dict[str, Any] = {}  # initializationOptions overlaid by configuration
+        self._initialization: dict[str, Any] = {}
+        self._configured: dict[str, Any] = {}
         self.options = ServerOptions()
         self._projects: dict[Path, _Project] = {}
         self._nearest: dict[Path, Path | None] = {}
         self._cache: dict[tuple[Path | None, tuple[int, int] | None], Settings] = {}
 
-    def set_client(self, raw: Any) -> bool:
-        """Take the client's section; False (and a warning) when it is unusable."""
+    def set_client(self, raw: Any, *, initialization: bool = False) -> bool:
+        """Take the client's section (from workspace/configuration, didChangeConfiguration or,
+        with ``initialization``, initializationOptions, which the others overlay); whether the
+        settings changed. An unusable section changes nothing and is reported."""
         try:
             section = client_section(raw)
-            options = server_options_from(section)
-            validated(section)
+            init = section if initialization else self._initialization
+            configured = self._configured if initialization else section
+            merged = {**init, **configured}
+            options = server_options_from(merged)
+            validated(merged)
         except SettingsError as error:
             self._warn(f"dl-lsp: ignoring the client's {SECTION} settings: {error}")
             return False
-        changed = section != self._client
-        self._client, self.options = section, options
+        self._initialization, self._configured = init, configured
+        changed = merged != self._client
+        self._client, self.options = merged, options
         self._cache.clear()
         return changed
 
@@ -175,6 +183,7 @@ class SettingsStore:
 
     def reload(self, pyproject: Path) -> bool:
         """Re-read one pyproject.toml now; whether its settings changed (a bad file changes none)."""
+        self._nearest.clear()  # it may be new, and nearer to some files than the one they had
         previous = self._projects.get(pyproject)
         current = self._refresh(pyproject, previous, force=True)
         before = previous.table if previous else None
