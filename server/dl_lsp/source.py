@@ -9,6 +9,7 @@ rest of the file is still analysed with its original line numbers.
 from __future__ import annotations
 
 import ast
+import io
 import re
 import warnings
 from dataclasses import dataclass, field
@@ -60,7 +61,8 @@ class ParsedSource:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.lines: list[str] = text.splitlines()
+        # Python ends lines at \n, \r and \r\n only (str.splitlines also splits at \f, \x1c...).
+        self.lines: list[str] = [line.rstrip("\r\n") for line in split_lines(text)]
         self.tree: ast.Module | None
         self.syntax_errors: tuple[SyntaxProblem, ...]
         self.tree, self.syntax_errors = _parse_tolerantly(text)
@@ -101,8 +103,13 @@ class ParsedSource:
         return "\n".join(parts)
 
 
+def split_lines(text: str) -> list[str]:
+    """Lines with their endings, split where Python's tokenizer splits them."""
+    return io.StringIO(text, newline="").readlines()
+
+
 def _parse_tolerantly(text: str) -> tuple[ast.Module | None, tuple[SyntaxProblem, ...]]:
-    lines = text.splitlines(keepends=True)
+    lines = split_lines(text)
     problems: list[SyntaxProblem] = []
     repaired: set[int] = set()
     if "\x00" in text:
@@ -260,7 +267,7 @@ def read_pragmas(text: str) -> Pragmas:
     ignored: dict[int, frozenset[str]] = {}
     problem: str | None = None
     input_type: str | None = None
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(split_lines(text), start=1):
         if "dl-lsp" not in line:
             continue
         for match in _PRAGMA.finditer(line):

@@ -18,6 +18,7 @@ from dl_lsp.extract.sequential import ModelDraft, is_sequential_call, layers_fro
 from dl_lsp.facts import Framework, LayerFact, LayerKind
 
 _FORWARD_NAMES = ("forward", "call")
+_MAX_DEPTH = 60
 _ACTIVATION_ROOTS = ("torch", "tensorflow.nn", "tensorflow.math", "keras.activations")
 
 
@@ -130,6 +131,7 @@ class _ForwardWalker:
         self.attributes = attributes
         self.layers: list[LayerFact] = []
         self.linear = True
+        self.depth = 0
 
     def walk(self, function: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         for statement in self.scope.statements:
@@ -141,6 +143,16 @@ class _ForwardWalker:
                     self._visit(child)
 
     def _visit(self, node: ast.expr) -> None:
+        self.depth += 1
+        try:
+            if self.depth <= _MAX_DEPTH:
+                self._visit_node(node)
+            else:
+                self.linear = False  # too deep to follow: the order is unknown
+        finally:
+            self.depth -= 1
+
+    def _visit_node(self, node: ast.expr) -> None:
         if isinstance(node, ast.Call):
             self._visit_call(node)
             return

@@ -15,7 +15,7 @@ from dl_lsp.extract.catalog import NORMALIZING_CALLS, RANGE_PRESERVING_CALLS
 from dl_lsp.extract.context import ExtractionContext, argument, keyword
 from dl_lsp.extract.data import dataset_of
 from dl_lsp.extract.scopes import Scope
-from dl_lsp.facts import Evidence, UnnormalizedInput
+from dl_lsp.facts import Evidence, InputType, UnnormalizedInput
 
 _DATA_METHODS = (
     "fit",
@@ -36,6 +36,7 @@ _GENERATOR_NORMALIZERS = (
     "samplewise_std_normalization",
     "zca_whitening",
 )
+_MAX_DEPTH = 60
 _MODULE_ROOTS = ("numpy", "tensorflow", "torch", "pandas", "keras", "cv2", "PIL", "sklearn")
 
 
@@ -62,6 +63,7 @@ class RangeFlow:
         self.module_env: dict[str, State] = {}
         self.findings: list[UnnormalizedInput] = []
         self.saw_normalization = False
+        self.depth = 0
 
     def run(self) -> list[UnnormalizedInput]:
         for scope in self.context.scopes:
@@ -125,6 +127,15 @@ class RangeFlow:
         return self.module_env.get(name, UNKNOWN)
 
     def _eval(self, node: ast.expr, scope: Scope, env: dict[str, State]) -> State:
+        self.depth += 1
+        try:
+            if self.depth > _MAX_DEPTH:
+                return UNKNOWN  # generated expressions thousands of terms deep
+            return self._eval_node(node, scope, env)
+        finally:
+            self.depth -= 1
+
+    def _eval_node(self, node: ast.expr, scope: Scope, env: dict[str, State]) -> State:
         if isinstance(node, ast.Name):
             return self._lookup(node.id, env)
         if isinstance(node, (ast.Tuple, ast.List)) and not isinstance(node.ctx, ast.Store):
@@ -174,10 +185,10 @@ class RangeFlow:
             key, info = found
             if not info.raw_range:
                 return UNKNOWN
-            origin = Evidence(f"{key} loader", span)
             if key in ("read_csv", "read_excel", "loadtxt", "genfromtxt"):
                 return RangeState("raw_tabular", Evidence(f"{name}(...)", span))
-            raw = RangeState("raw", origin)
+            kind = "raw_tabular" if info.input_type is InputType.TABULAR else "raw"
+            raw = RangeState(kind, Evidence(f"{key} loader", span))
             return ((raw, UNKNOWN), (raw, UNKNOWN))
         if name == "ImageDataGenerator":
             if any(keyword(call, option) is not None for option in _GENERATOR_NORMALIZERS):
