@@ -424,10 +424,66 @@ def test_action(source: str, action: dict[str, Any], expected: str | None) -> No
     assert fixed(source, action) == expected
 
 
-def test_a_file_that_does_not_parse_gets_no_rule_fix() -> None:
-    source = "model.compile(loss='mse')\nprint 'training'\n"
-    action = {"action": "replace_value", "span": text("'mse'"), "value": "mae"}
-    assert fixes_for(source, finding(source, action)) == []
+BROKEN = """\
+model.add(Dense(10, activation='softmax'))
+model.compile(loss='mse', optimizer=SGD(lr=1.5))
+print "Training..."
+model.fit(X_train, y_train, batch_size=4096)
+"""
+
+
+@pytest.mark.parametrize(
+    ("action", "expected"),
+    [
+        (
+            {"action": "replace_value", "span": text("'mse'"), "value": "categorical_crossentropy"},
+            BROKEN.replace("'mse'", "'categorical_crossentropy'"),
+        ),
+        (
+            {"action": "set_keyword", "call": text("SGD(lr=1.5)"), "keyword": "lr", "value": 0.01},
+            BROKEN.replace("1.5", "0.01"),
+        ),
+        (
+            {"action": "wrap_value", "span": text("X_train"), "template": "{} / 255.0"},
+            BROKEN.replace("(X_train,", "(X_train / 255.0,"),
+        ),
+        # Needs the layout libcst gives, or would add a syntax error: refused.
+        (
+            {
+                "action": "set_keyword",
+                "call": text("SGD(lr=1.5)"),
+                "keyword": "momentum",
+                "value": 0.9,
+            },
+            None,
+        ),
+        ({"action": "remove_layer", "layer": text("Dense(10, activation='softmax')")}, None),
+        ({"action": "wrap_value", "span": text("X_train"), "template": "{} +"}, None),
+    ],
+    ids=[
+        "replace_value",
+        "set_keyword existing",
+        "wrap_value",
+        "set_keyword new",
+        "remove_layer",
+        "new error",
+    ],
+)
+def test_a_file_that_does_not_parse_gets_one_expression_fixes(
+    action: dict[str, Any], expected: str | None
+) -> None:
+    proposals = fixes_for(BROKEN, finding(BROKEN, action))
+    if expected is None:
+        assert proposals == []
+    else:
+        assert [apply_edits(BROKEN, p.edits) for p in proposals] == [expected]
+
+
+def test_operator_context_in_a_file_that_does_not_parse() -> None:
+    source = "y = x ** 2\nprint 'x'\n"
+    action = {"action": "wrap_value", "span": text("x"), "template": "{} / 255.0"}
+    (proposal,) = fixes_for(source, finding(source, action))
+    assert apply_edits(source, proposal.edits) == "y = (x / 255.0) ** 2\nprint 'x'\n"
 
 
 def test_crlf_line_endings_are_kept() -> None:

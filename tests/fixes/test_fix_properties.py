@@ -1,5 +1,6 @@
 """Whatever the fix data, the fix engine never raises, never edits outside the file, and
-never returns an edit that leaves the file unparseable; applying a fix twice is harmless."""
+never returns an edit that leaves the file unparseable (or, for a snippet that already does
+not parse, adds a syntax error); applying a fix twice is harmless."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from dl_lsp.facts.span import Span
 from dl_lsp.findings import BugType, Finding, Severity
 from dl_lsp.fixes import FixProposal, apply_edits, fixes_for, ignore_fix
 from dl_lsp.fixes.edits import LineIndex
+from dl_lsp.fixes.tolerant import still_valid
 from dl_lsp.source import ParsedSource
 
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -152,7 +154,7 @@ def check_proposal(source: str, proposal: FixProposal) -> str:
         start, end = index.offsets(edit.span)  # raises when an edit leaves the file
         assert 0 <= start <= end <= len(source)
     result = apply_edits(source, proposal.edits)
-    ast.parse(result)
+    assert still_valid(source, result)
     assert result != source
     return result
 

@@ -8,7 +8,8 @@ import tokenize
 
 from dl_lsp.facts.span import Span
 from dl_lsp.findings import Finding
-from dl_lsp.fixes.edits import FixProposal, LineIndex, TextEdit, apply_edits, parses
+from dl_lsp.fixes.edits import FixProposal, LineIndex, TextEdit, apply_edits
+from dl_lsp.fixes.tolerant import still_valid
 from dl_lsp.source import read_pragmas
 
 _IGNORE_CODES = re.compile(r"#\s*dl-lsp\s*:\s*ignore\[(?P<codes>[^\]#]*)\]")
@@ -33,8 +34,7 @@ def ignore_fix(text: str, finding: Finding) -> FixProposal | None:
     edit = _merge_into_existing(line, comments, finding.code) or _new_comment(
         line, content, finding.code
     )
-    fixed = apply_edits(text, [edit])
-    if parses(text) and not parses(fixed):
+    if not still_valid(text, apply_edits(text, [edit])):
         return None
     return FixProposal(
         title=f"Ignore {finding.code} on this line",

@@ -15,40 +15,45 @@ from dl_lsp.fixes.edits import (
     apply_edits,
     edits_conflict,
     minimal_edit,
-    parses,
 )
 from dl_lsp.fixes.spelling import ImportNeed, import_changes
+from dl_lsp.fixes.tolerant import TolerantDocument, still_valid, tolerant_edits
 
 
 def fixes_for(text: str, finding: Finding) -> list[FixProposal]:
-    """The rule fixes of a finding, each verified to leave a file that parses."""
+    """The rule fixes of a finding, each verified to parse (or, in a broken snippet, to add no
+    syntax error)."""
     if not _fix_entries(finding.fix_data):
         return []
-    document = parse_document(text)
-    return proposals(document, finding) if document is not None else []
+    return proposals(parse_document(text), finding)
 
 
 @functools.lru_cache(maxsize=4)
-def parse_document(text: str) -> CstDocument | None:
-    """The libcst view of ``text``, or None when libcst cannot parse it.
+def parse_document(text: str) -> CstDocument | TolerantDocument:
+    """The libcst view of ``text``; the tolerant ``ast`` view when libcst cannot parse it.
 
     Cached: a code-action request asks for the fixes of several findings of the same text.
     """
     try:
         return CstDocument(text)
-    except Exception:  # a syntax error, or a file too deep for the parser: no rule fixes
-        return None
+    except Exception:  # a syntax error, or a file too deep for libcst
+        return TolerantDocument(text)
 
 
-def proposals(document: CstDocument, finding: Finding) -> list[FixProposal]:
+def proposals(document: CstDocument | TolerantDocument, finding: Finding) -> list[FixProposal]:
     """The fixes of ``finding`` computed on an already parsed file."""
     result: list[FixProposal] = []
     for number, entry in enumerate(_fix_entries(finding.fix_data)):
         try:
-            edits = _edits(document, entry["edits"])
+            if isinstance(document, CstDocument):
+                edits = _edits(document, entry["edits"])
+            else:
+                edits = tolerant_edits(document, entry["edits"])
         except Exception:  # FixRefused, or anything unexpected: this fix is dropped, never raised
             continue
-        if not edits or edits_conflict(edits) or not parses(apply_edits(document.text, edits)):
+        if not edits or edits_conflict(edits):
+            continue
+        if not still_valid(document.text, apply_edits(document.text, edits)):
             continue
         result.append(
             FixProposal(
@@ -65,14 +70,17 @@ def proposals(document: CstDocument, finding: Finding) -> list[FixProposal]:
 def fix_all(
     text: str, findings_for: Callable[[str], Sequence[Finding]], max_rounds: int = 5
 ) -> tuple[str, list[FixProposal]]:
-    """Apply the safe preferred fixes, re-analysing between rounds, until none is left."""
+    """Apply the safe preferred fixes, re-analysing between rounds, until none is left.
+
+    A file that parsed still parses; a snippet that did not gains no new syntax error.
+    """
     current = text
     applied: list[FixProposal] = []
     for _ in range(max_rounds):
         findings = [f for f in findings_for(current) if _fix_entries(f.fix_data)]
-        document = parse_document(current) if findings else None
-        if document is None:
+        if not findings:
             break
+        document = parse_document(current)
         chosen: list[FixProposal] = []
         chosen_edits: list[TextEdit] = []
         for finding in findings:
@@ -88,7 +96,7 @@ def fix_all(
         if not chosen:
             break
         fixed = apply_edits(current, chosen_edits)
-        if not parses(fixed):
+        if not still_valid(current, fixed):
             # Each fix parses alone but not together: keep the first, retry the rest next round.
             chosen = chosen[:1]
             fixed = apply_edits(current, chosen[0].edits)
