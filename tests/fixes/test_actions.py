@@ -205,6 +205,23 @@ CASES = [
         "m = Sequential([Dense(2, activation='linear'), Activation('relu')])\n",
     ),
     (
+        "functional layer given by its whole call",
+        "from keras import layers\nh = layers.Dense(8)(inputs)\nout = layers.Dense(1)(h)\n",
+        {
+            "action": "insert_layer_after",
+            "layer": text("layers.Dense(8)(inputs)"),
+            "new_layer": "Dropout",
+            "args": [0.5],
+        },
+        "from keras import layers\nh = layers.Dense(8)(inputs)\nh = layers.Dropout(0.5)(h)\nout = layers.Dense(1)(h)\n",
+    ),
+    (
+        "nested functional layer",
+        "x = Dense(10)(Dropout(0.5)(x))\n",
+        {"action": "remove_layer", "layer": text("Dropout(0.5)")},
+        "x = Dense(10)(x)\n",
+    ),
+    (
         "refused: functional output not assigned to a name",
         "from keras.layers import Dense\nouts = [Dense(1)(x)]\n",
         {"action": "insert_layer_after", "layer": text("Dense(1)"), "new_layer": "Dropout"},

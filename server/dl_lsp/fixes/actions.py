@@ -118,6 +118,8 @@ def insert_layer_after(document: CstDocument, action: Action) -> ActionResult:
     new_name = action.get("new_layer")
     if not isinstance(new_name, str):
         raise FixRefused("new_layer must be a class name")
+    if isinstance(anchor.func, cst.Call):
+        anchor = anchor.func  # ``Dense(64)(x)``: the layer is the constructor inside
     spelled, need = spell_layer(document, anchor, new_name)
     constructor = f"{spelled}({_arguments(document, action)})"
     imports = (need,) if need is not None else ()

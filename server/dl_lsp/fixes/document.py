@@ -31,10 +31,9 @@ class Change:
 class ImportBinding:
     """A name bound by an import statement, and where."""
 
-    name: str
-    # The dotted module for ``from M import x`` (None for ``import M``), or the imported module.
-    module: str
-    imported: str
+    name: str  # the name the file uses
+    module: str  # ``M`` of ``from M import x``; for ``import M`` (as N), ``M`` itself
+    imported: str  # ``x`` of ``from M import x``; for ``import M``, ``M``
     statement: cst.CSTNode  # the ImportFrom or Import node
 
 
@@ -43,7 +42,7 @@ class CstDocument:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        # ParserSyntaxError propagates: the caller offers no rule fixes for such a file.
+        # ParserSyntaxError propagates: the caller falls back to the tolerant ast parse.
         module = cst.parse_module(text)
         wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
         positions = cast("Mapping[cst.CSTNode, CodeRange]", wrapper.resolve(PositionProvider))
@@ -105,15 +104,6 @@ class CstDocument:
 
     def is_ancestor(self, candidate: cst.CSTNode, node: cst.CSTNode) -> bool:
         return any(a is candidate for a in self.ancestors(node))
-
-    def enclosing(self, node: cst.CSTNode, kind: type[NodeT]) -> NodeT | None:
-        for ancestor in self.ancestors(node):
-            if isinstance(ancestor, kind):
-                return ancestor
-        return None
-
-    def position(self, node: cst.CSTNode) -> CodeRange:
-        return self._positions[node]
 
     def code(self, node: cst.CSTNode) -> str:
         return self.module.code_for_node(node)

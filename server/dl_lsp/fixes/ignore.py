@@ -21,6 +21,13 @@ _MULTI_LINE_TOKENS = frozenset(
 
 def ignore_fix(text: str, finding: Finding) -> FixProposal | None:
     """Add ``finding.code`` to the line's ``# dl-lsp: ignore[...]`` comment, or add one."""
+    try:
+        return _ignore_fix(text, finding)
+    except Exception:  # like the rule fixes: an ignore comment that cannot be placed is not offered
+        return None
+
+
+def _ignore_fix(text: str, finding: Finding) -> FixProposal | None:
     index = LineIndex(text)
     line = finding.span.line
     if not 0 < line <= index.line_count:

@@ -25,7 +25,10 @@ def fixes_for(text: str, finding: Finding) -> list[FixProposal]:
     syntax error)."""
     if not _fix_entries(finding.fix_data):
         return []
-    return proposals(parse_document(text), finding)
+    try:
+        return proposals(parse_document(text), finding)
+    except Exception:  # the contract: a fix that cannot be computed is dropped, never raised
+        return []
 
 
 @functools.lru_cache(maxsize=4)
@@ -49,11 +52,11 @@ def proposals(document: CstDocument | TolerantDocument, finding: Finding) -> lis
                 edits = _edits(document, entry["edits"])
             else:
                 edits = tolerant_edits(document, entry["edits"])
+            if not edits or edits_conflict(edits):
+                continue
+            if not still_valid(document.text, apply_edits(document.text, edits)):
+                continue
         except Exception:  # FixRefused, or anything unexpected: this fix is dropped, never raised
-            continue
-        if not edits or edits_conflict(edits):
-            continue
-        if not still_valid(document.text, apply_edits(document.text, edits)):
             continue
         result.append(
             FixProposal(
