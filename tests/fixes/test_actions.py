@@ -171,6 +171,31 @@ CASES = [
         "from keras.layers import Dense, Dropout\nm = Sequential([Dense(2), Dropout(0.1), Dense(1)])\n",
     ),
     (
+        "every import of the anchor gets its companion",
+        "try:\n    from keras.layers import Dense\nexcept ImportError:\n"
+        "    from tensorflow.keras.layers import Dense\nmodel.add(Dense(3))\n",
+        {
+            "action": "insert_layer_after",
+            "layer": text("Dense(3)"),
+            "new_layer": "Dropout",
+            "args": [0.3],
+        },
+        "try:\n    from keras.layers import Dense, Dropout\nexcept ImportError:\n"
+        "    from tensorflow.keras.layers import Dense, Dropout\nmodel.add(Dense(3))\n"
+        "model.add(Dropout(0.3))\n",
+    ),
+    (
+        "an aliased anchor: the new name comes from the same module",
+        "from keras.layers import Dense as D\nmodel.add(D(3))\n",
+        {
+            "action": "insert_layer_after",
+            "layer": text("D(3)"),
+            "new_layer": "Dropout",
+            "args": [0.3],
+        },
+        "from keras.layers import Dense as D, Dropout\nmodel.add(D(3))\nmodel.add(Dropout(0.3))\n",
+    ),
+    (
         "star import needs no new import",
         "from keras.layers import *\nmodel.add(Dense(2))\n",
         {"action": "insert_layer_after", "layer": text("Dense(2)"), "new_layer": "Flatten"},

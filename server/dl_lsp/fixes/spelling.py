@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -56,11 +55,10 @@ _FUNCTIONAL_MODULE = "torch.nn.functional"
 
 @dataclass(frozen=True)
 class ImportNeed:
-    """A bare name the fix uses, the module to import it from, and the import to put it near."""
+    """A bare class name the fix uses, to be imported wherever the anchor's class is."""
 
-    name: str
-    module: str
-    near: cst.CSTNode  # the Import/ImportFrom statement node that imports the anchor
+    name: str  # the new layer: ``BatchNormalization``
+    anchor: str  # the bare name of the layer it follows: ``Dense``
 
 
 def spell_layer(
@@ -89,7 +87,7 @@ def spell_layer(
         return name, None
     if binding.imported == binding.module:
         raise FixRefused(f"{func.value} is a module")
-    return name, ImportNeed(name, _home_module(binding.module, name), binding.statement)
+    return name, ImportNeed(name, func.value)
 
 
 def spell_activation(document: CstDocument, function: str) -> str:
@@ -128,25 +126,32 @@ def _home_module(module: str, name: str) -> str:
 
 
 def import_changes(document: CstDocument, needs: Iterable[ImportNeed]) -> list[Change]:
-    """Changes that import every needed name: extend a matching import, or add one."""
-    by_module: dict[str, list[ImportNeed]] = defaultdict(list)
+    """Changes that import every needed name next to each import of its anchor.
+
+    Every ``from M import Dense`` gets its companion (a ``try``/``except ImportError`` pair of
+    imports gets two), by extending an import from the right module, or with a new line.
+    """
+    places: dict[str, tuple[cst.CSTNode, list[str]]] = {}
     for need in needs:
-        if need.name not in (n.name for n in by_module[need.module]):
-            by_module[need.module].append(need)
+        for binding in document.bindings:
+            if binding.name != need.anchor or not isinstance(binding.statement, cst.ImportFrom):
+                continue
+            target = _home_module(binding.module, need.name)
+            names = places.setdefault(target, (binding.statement, []))[1]
+            if need.name not in names:
+                names.append(need.name)
     changes: list[Change] = []
     new_lines: dict[int, tuple[cst.BaseStatement, list[cst.BaseStatement]]] = {}
-    for module, wanted in by_module.items():
+    for module, (near, names) in places.items():
         existing = _from_import(document, module)
-        names = [need.name for need in wanted]
         if existing is not None:
             changes.append(Change(existing, _extend(existing, names)))
             continue
-        anchor_statement = document.parent(wanted[0].near)
+        anchor_statement = document.parent(near)
         if not isinstance(anchor_statement, cst.SimpleStatementLine):
             raise FixRefused("the anchor's import is not a plain statement")
         statement = document.parse_statement(f"from {module} import {', '.join(names)}")
-        key = id(anchor_statement)
-        new_lines.setdefault(key, (anchor_statement, []))[1].append(statement)
+        new_lines.setdefault(id(anchor_statement), (anchor_statement, []))[1].append(statement)
     for anchor_statement, statements in new_lines.values():
         changes.append(insert_statements_after(document, anchor_statement, statements))
     return changes
