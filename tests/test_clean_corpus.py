@@ -28,20 +28,7 @@ MIN_SCRIPTS = 30
 FORBIDDEN_SEVERITIES = frozenset({"error", "warning"})
 
 # File name -> why the checker, not the script, is wrong.
-KNOWN_FALSE_ALARMS: dict[str, str] = {
-    "tfkeras_dense_autoencoder.py": (
-        "INN warns on the decoder's widening Dense layers (32 -> 64 -> 128), which an "
-        "autoencoder needs; LLM reads the problem type from the mnist loader although the "
-        "labels are discarded and the model is fit(x_train, x_train), so sigmoid + "
-        "binary_crossentropy on [0, 1] pixel targets is reported as a multiclass mismatch"
-    ),
-    "torch_dense_autoencoder.py": (
-        "CNL warns on the encoder's linear bottleneck nn.Linear(128, latent_dim) (a linear "
-        "code layer is standard, Hinton & Salakhutdinov 2006); LLM reads the problem type from "
-        "the FashionMNIST loader although the labels are discarded and the loss compares the "
-        "reconstruction with the images, so Sigmoid + BCELoss is reported as multiclass"
-    ),
-}
+KNOWN_FALSE_ALARMS: dict[str, str] = {}
 
 
 def corpus_files() -> list[Path]:

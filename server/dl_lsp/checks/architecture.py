@@ -15,6 +15,7 @@ from dl_lsp.checks.fix_data import (
 )
 from dl_lsp.checks.model_view import (
     blocks,
+    bottleneck_index,
     has_unknown_layers,
     hidden_weighted,
     last_weighted_index,
@@ -52,11 +53,12 @@ def check_non_linearity(context: CheckContext, rule: Rule) -> Iterator[Finding]:
     input_type = context.facts.input_type
     for model in _ordered_models(context):
         out = last_weighted_index(model)
+        code_layer = bottleneck_index(model)
         for block in blocks(model):
             activations = block.activations
             hidden = block.index != out
             layer = block.layer
-            if hidden and not activations and layer.activation != "?":
+            if hidden and not activations and layer.activation != "?" and block.index != code_layer:
                 yield rule.finding(
                     "missing", layer.span, layer=layer.api, fix_data=_relu_fix(model, layer)
                 )
@@ -159,6 +161,7 @@ def check_neuron_counts(context: CheckContext, rule: Rule) -> Iterator[Finding]:
     """INN: a hidden Dense layer should not be wider than its input."""
     for model in _ordered_models(context):
         out = output_index(model)
+        code_layer = bottleneck_index(model)
         previous_weighted: LayerFact | None = None
         first = True
         for index, layer in enumerate(model.layers):
@@ -175,10 +178,16 @@ def check_neuron_counts(context: CheckContext, rule: Rule) -> Iterator[Finding]:
                 continue
             if not layer.is_weighted:
                 continue
-            if layer.kind is LayerKind.DENSE and index != out and layer.units is not None:
+            decoding = code_layer is not None and index > code_layer
+            if (
+                layer.kind is LayerKind.DENSE
+                and index != out
+                and layer.units is not None
+                and not decoding
+            ):
                 size, source = _input_size(model, layer, previous_weighted, first)
                 if size is not None and layer.units > size:
-                    key = "widening" if source.startswith("units") else "wider_than_input"
+                    key = "wider_than_input" if first else "widening"
                     yield rule.finding(key, layer.span, units=layer.units, size=size, source=source)
             previous_weighted = layer
             first = False
@@ -188,7 +197,7 @@ def _input_size(
     model: ModelFacts, layer: LayerFact, previous: LayerFact | None, first: bool
 ) -> tuple[int | None, str]:
     if layer.in_features is not None:
-        return layer.in_features, "input features"
+        return layer.in_features, "input features" if first else "in_features"
     if first and model.input_shape is not None and len(model.input_shape) == 1:
         return model.input_shape[0], "input features"
     if previous is not None and previous.kind is LayerKind.DENSE and previous.units is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 
 from dl_lsp.facts import LayerFact, LayerKind, ModelFacts, ProgramFacts
 
@@ -87,3 +88,49 @@ def models_trained_by(facts: ProgramFacts, receiver: str | None) -> list[ModelFa
         if named:
             return named
     return list(facts.models)
+
+
+def bottleneck_index(model: ModelFacts) -> int | None:
+    """Index (into ``model.layers``) of the code layer of a Dense encoder-decoder, if any.
+
+    Dense widths that shrink to a minimum and grow back (784 → 128 → 32 → 128 → 784) are an
+    autoencoder: the widening half and the linear code layer are by design. A code size that
+    is a constructor parameter (``nn.Linear(128, latent_dim)``) counts as the minimum.
+    """
+    dense = [(i, layer) for i, layer in enumerate(model.layers) if layer.kind is LayerKind.DENSE]
+    if len(dense) < 3:
+        return None
+    widths = [layer.units for _, layer in dense]
+    unknown = [k for k, width in enumerate(widths) if width is None]
+    if len(unknown) > 1:
+        return None
+    if unknown:
+        low = unknown[0]
+        before = [w for w in widths[:low] if w is not None]
+        after = [w for w in widths[low + 1 :] if w is not None]
+    else:
+        known = [w or 0 for w in widths]
+        low = min(range(len(known)), key=lambda k: known[k])
+        before, after = known[: low + 1], known[low:]
+    if low in (0, len(widths) - 1) or not before or not after:
+        return None
+    shrinking = all(a >= b for a, b in pairwise(before))
+    growing = all(a <= b for a, b in pairwise(after))
+    if shrinking and growing and after[-1] > min(after[0], before[-1]) and before[0] > before[-1]:
+        return dense[low][0]
+    if shrinking and growing and unknown and after[-1] > after[0]:
+        return dense[low][0]
+    return None
+
+
+def is_reconstruction(model: ModelFacts, facts: ProgramFacts) -> bool:
+    """An autoencoder: bottleneck-shaped, or trained with ``fit(x, x)``."""
+    if bottleneck_index(model) is not None:
+        return True
+    return any(
+        call.method == "fit"
+        and call.x_name is not None
+        and call.x_name == call.y_name
+        and (call.model is None or call.model in model.aliases)
+        for call in facts.training.fit_calls
+    )

@@ -14,7 +14,7 @@ from dl_lsp.checks.fix_data import (
     replace_value,
     set_keyword,
 )
-from dl_lsp.checks.model_view import output_index
+from dl_lsp.checks.model_view import is_reconstruction, output_index
 from dl_lsp.extract.catalog import REGRESSION_LOSSES
 from dl_lsp.facts import (
     UNKNOWN_ACTIVATION,
@@ -287,6 +287,10 @@ def check_labels_activation_loss(context: CheckContext, rule: Rule) -> Iterator[
         output = outputs.get(id(model)) if model is not None else None
         if model is None or output is None:
             continue
+        if is_reconstruction(model, facts) and not _always_wrong(
+            output.activation, output.units, loss
+        ):
+            continue  # an autoencoder's targets are its inputs: no class labels involved
         for mismatch in diagnose(output, loss, problem, facts.data.label_encoding):
             yield _finding(rule, model, output, loss, mismatch)
 

@@ -6,6 +6,7 @@ import ast
 
 from dl_lsp.extract.catalog import DATASETS, DatasetInfo
 from dl_lsp.extract.context import ExtractionContext, argument, keyword
+from dl_lsp.extract.scopes import Scope
 from dl_lsp.extract.training import scope_calls
 from dl_lsp.facts import (
     DatasetFact,
@@ -95,6 +96,7 @@ class DataEvidence:
 def collect_data_evidence(context: ExtractionContext) -> DataEvidence:
     evidence = DataEvidence()
     for scope in context.scopes:
+        discarded = _loaders_with_discarded_labels(scope)
         for call in scope_calls(scope):
             qualified = context.qualify(call.func) or ""
             name = (
@@ -115,6 +117,8 @@ def collect_data_evidence(context: ExtractionContext) -> DataEvidence:
                     )
                 )
                 reason = f"{key} dataset"
+                if id(call) in discarded:
+                    info = DatasetInfo(info.input_type, None, None, info.raw_range)
                 if info.input_type is not None:
                     evidence.input_types.append(
                         (info.input_type, Evidence(reason, context.span(call)))
@@ -167,6 +171,25 @@ def collect_data_evidence(context: ExtractionContext) -> DataEvidence:
                     (count, Evidence(f"{name} = {count}", context.span(value)))
                 )
     return evidence
+
+
+def _loaders_with_discarded_labels(scope: Scope) -> set[int]:
+    """``(x_train, _), (x_test, _) = mnist.load_data()``: the labels are not used."""
+    found: set[int] = set()
+    for statement in scope.statements:
+        if not (isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Call)):
+            continue
+        names = [
+            element.id
+            for target in statement.targets
+            for pair in ([target] if not isinstance(target, ast.Tuple) else target.elts)
+            if isinstance(pair, ast.Tuple) and len(pair.elts) == 2
+            for element in pair.elts[1:]
+            if isinstance(element, ast.Name)
+        ]
+        if names and all(name.startswith("_") for name in names):
+            found.add(id(statement.value))
+    return found
 
 
 def input_type_from_models(models: tuple[ModelFacts, ...]) -> tuple[InputType, str] | None:
