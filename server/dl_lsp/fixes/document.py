@@ -11,6 +11,7 @@ import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from dl_lsp.facts.span import Span
+from dl_lsp.fixes.edits import LINE_BREAK
 
 NodeT = TypeVar("NodeT", bound=cst.CSTNode)
 
@@ -38,36 +39,54 @@ class ImportBinding:
 
 
 class CstDocument:
-    """A file parsed once with libcst, with positions and parents resolved."""
+    """A file parsed once with libcst, with parents resolved and positions on demand."""
 
     def __init__(self, text: str) -> None:
         self.text = text
         # ParserSyntaxError propagates: the caller falls back to the tolerant ast parse.
-        module = cst.parse_module(text)
-        wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-        positions = cast("Mapping[cst.CSTNode, CodeRange]", wrapper.resolve(PositionProvider))
-        self.module: cst.Module = wrapper.module
-        self._positions = dict(positions)
+        self.module: cst.Module = cst.parse_module(text)
         self._parents, imports, quotes = _survey(self.module)
-        self._by_range: dict[tuple[int, int, int, int], list[cst.CSTNode]] = {}
-        for node, code_range in self._positions.items():
-            key = (
-                code_range.start.line,
-                code_range.start.column,
-                code_range.end.line,
-                code_range.end.column,
-            )
-            self._by_range.setdefault(key, []).append(node)
-        # In file order: the first import that binds a name is the one that counts.
-        imports.sort(key=lambda node: self._start(node))
+        # The first import that binds a name is the one that counts; the survey walks the
+        # statements in file order.
         self.bindings: tuple[ImportBinding, ...] = tuple(
             binding for node in imports for binding in _import_bindings(node)
         )
         self.quote = "'" if quotes["'"] > quotes['"'] else '"'
+        # Each top-level statement's code and lines: positions are resolved, and the fixed
+        # text regenerated, one statement at a time.
+        self._codes = {
+            id(statement): self.module.code_for_node(statement) for statement in self.module.body
+        }
+        self._statements = _statement_lines(self.module, self._codes)
+        if self._module_code(self.module) != text:
+            raise ValueError("libcst did not round-trip the file")  # never seen; be safe
+        self._resolved: set[int] = set()
+        self._by_range: dict[tuple[int, int, int, int], list[cst.CSTNode]] = {}
 
-    def _start(self, node: cst.CSTNode) -> tuple[int, int]:
-        code_range = self._positions.get(node)
-        return (code_range.start.line, code_range.start.column) if code_range else (0, 0)
+    def _resolve_lines(self, first: int, last: int) -> None:
+        """Positions of the nodes of the top-level statements that cover these lines.
+
+        Resolving positions costs twice the parse, so it is done only for the statements a
+        fix looks at, each in a module of its own, with its line numbers shifted back.
+        """
+        for number, (start, end, statement) in enumerate(self._statements):
+            if end < first or start > last or number in self._resolved:
+                continue
+            self._resolved.add(number)
+            alone = self.module.with_changes(header=(), body=(statement,), footer=())
+            wrapper = MetadataWrapper(alone, unsafe_skip_copy=True)
+            positions = cast("Mapping[cst.CSTNode, CodeRange]", wrapper.resolve(PositionProvider))
+            shift = start - 1
+            for node, code_range in positions.items():
+                if node is alone:
+                    continue
+                key = (
+                    code_range.start.line + shift,
+                    code_range.start.column,
+                    code_range.end.line + shift,
+                    code_range.end.column,
+                )
+                self._by_range.setdefault(key, []).append(node)
 
     # -- lookups -------------------------------------------------------------------------------
 
@@ -84,7 +103,9 @@ class CstDocument:
         return node
 
     def _outermost_at(self, span: object, wanted: Callable[[cst.CSTNode], bool]) -> cst.CSTNode:
-        matches = [node for node in self._by_range.get(_span_key(span), ()) if wanted(node)]
+        key = _span_key(span)
+        self._resolve_lines(key[0], key[2])
+        matches = [node for node in self._by_range.get(key, ()) if wanted(node)]
         if not matches:
             raise FixRefused(f"no matching node at {span!r}")
         outermost = [m for m in matches if not any(self.is_ancestor(o, m) for o in matches)]
@@ -122,19 +143,28 @@ class CstDocument:
 
     def replaced(self, old: cst.CSTNode, new: cst.CSTNode) -> str:
         """The file's text with ``old`` (found by identity) replaced by ``new``."""
-        if old is self.module:
-            if not isinstance(new, cst.Module):
-                raise FixRefused("the module can only be replaced by a module")
-            return new.code
-        # Rebuild only the path from the replaced node up to the module: much cheaper than a
-        # transformer over the whole tree.
+        # Rebuild only the path from the replaced node up to the module (a transformer would
+        # visit the whole tree), then regenerate only the statements that changed.
         child, replacement = old, new
         for parent in self.ancestors(old):
             replacement = _with_child(parent, child, replacement)
             child = parent
         if child is not self.module or not isinstance(replacement, cst.Module):
             raise FixRefused("the node is not in this file")
-        return replacement.code
+        return self._module_code(replacement)
+
+    def _module_code(self, module: cst.Module) -> str:
+        """``module.code``, reusing the code of the statements it shares with this file."""
+        parts = [module.code_for_node(line) for line in module.header]
+        for statement in module.body:
+            code = self._codes.get(id(statement))
+            parts.append(code if code is not None else module.code_for_node(statement))
+        parts.extend(module.code_for_node(line) for line in module.footer)
+        code = "".join(parts)
+        if module.has_trailing_newline:
+            return code or module.default_newline
+        # Like libcst: the last token, a line break, goes.
+        return code[:-2] if code.endswith("\r\n") else code[:-1]
 
     def statement_config(self) -> cst.PartialParserConfig:
         return self.module.config_for_parsing
@@ -150,6 +180,19 @@ class CstDocument:
             return cst.parse_expression(code, config=self.statement_config())
         except cst.ParserSyntaxError as error:
             raise FixRefused(f"generated expression does not parse: {code!r}") from error
+
+
+def _statement_lines(
+    module: cst.Module, codes: Mapping[int, str]
+) -> list[tuple[int, int, cst.BaseStatement]]:
+    """The first and last line of each top-level statement, its leading comments included."""
+    line = 1 + len(LINE_BREAK.findall("".join(module.code_for_node(e) for e in module.header)))
+    result: list[tuple[int, int, cst.BaseStatement]] = []
+    for statement in module.body:
+        count = max(1, len(LINE_BREAK.findall(codes[id(statement)])))
+        result.append((line, line + count - 1, statement))
+        line += count
+    return result
 
 
 def _span_key(span: object) -> tuple[int, int, int, int]:
@@ -231,15 +274,16 @@ def _survey(
     quotes = {"'": 0, '"': 0}
     stack: list[cst.CSTNode] = [module]
     while stack:
-        node = stack.pop()
+        node = stack.pop()  # pre-order, in file order: children are pushed last first
         kind = type(node)
         if kind is cst.Import or kind is cst.ImportFrom:
             imports.append(node)  # type: ignore[arg-type]
         elif kind is cst.SimpleString:
             quotes[node.quote[0]] += 1  # type: ignore[attr-defined]
-        for child in _children(node):
+        children = list(_children(node))
+        for child in children:
             parents[child] = node
-            stack.append(child)
+        stack.extend(reversed(children))
     return parents, imports, quotes
 
 

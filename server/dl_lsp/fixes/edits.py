@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import bisect
+import functools
 import itertools
 import re
 import warnings
@@ -14,7 +15,7 @@ from dl_lsp.facts.span import Span
 
 # The line breaks of Python's tokenizer and of LSP (not str.splitlines, which also breaks on
 # form feeds and Unicode separators that do not start a new line for the parser).
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 @dataclass(frozen=True)
@@ -41,21 +42,10 @@ class LineIndex:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.starts = [0] + [match.end() for match in _LINE_BREAK.finditer(text)]
-        # The end of each line's content (before its line break).
-        self.ends = self._content_ends()
-
-    def _content_ends(self) -> list[int]:
-        ends: list[int] = []
-        for number, start in enumerate(self.starts):
-            if number + 1 < len(self.starts):
-                end = self.starts[number + 1]
-                while end > start and self.text[end - 1] in "\r\n":
-                    end -= 1
-                ends.append(end)
-            else:
-                ends.append(len(self.text))
-        return ends
+        breaks = list(LINE_BREAK.finditer(text))
+        self.starts = [0] + [match.end() for match in breaks]
+        # The end of each line's content (where its line break starts).
+        self.ends = [match.start() for match in breaks] + [len(text)]
 
     @property
     def line_count(self) -> int:
@@ -101,7 +91,7 @@ class LineIndex:
 
 def apply_edits(text: str, edits: Sequence[TextEdit]) -> str:
     """Apply non-overlapping edits, back to front; ValueError on overlap or a span off the text."""
-    index = LineIndex(text)
+    index = line_index(text)
     ranges = sorted(
         ((*index.offsets(edit.span), number, edit.new_text) for number, edit in enumerate(edits)),
     )
@@ -137,13 +127,8 @@ def minimal_edit(old: str, new: str) -> TextEdit | None:
     """
     if old == new:
         return None
-    limit = min(len(old), len(new))
-    prefix = 0
-    while prefix < limit and old[prefix] == new[prefix]:
-        prefix += 1
-    suffix = 0
-    while suffix < limit - prefix and old[-1 - suffix] == new[-1 - suffix]:
-        suffix += 1
+    prefix = _common_prefix(old, new)
+    suffix = _common_suffix(old, new, min(len(old), len(new)) - prefix)
     start, old_end, new_end = prefix, len(old) - suffix, len(new) - suffix
     inserted, removed = new[start:new_end], old[start:old_end]
     slid = _slide(old, start, inserted) if not removed else None
@@ -155,8 +140,36 @@ def minimal_edit(old: str, new: str) -> TextEdit | None:
     else:
         start, end = _whole_words(old, new, start, old_end, new_end)
     start, end = _outside_line_breaks(old, start, end)
-    index = LineIndex(old)
-    return TextEdit(index.span(start, end), _replacement(old, new, start, end))
+    return TextEdit(line_index(old).span(start, end), _replacement(old, new, start, end))
+
+
+@functools.lru_cache(maxsize=4)
+def line_index(text: str) -> LineIndex:
+    """The (cached) line index of a text: the fixes of one request all edit the same text."""
+    return LineIndex(text)
+
+
+def _common_prefix(old: str, new: str) -> int:
+    # Binary search over slice comparisons, which run in C: long texts differ in one place.
+    low, high = 0, min(len(old), len(new))
+    while low < high:
+        middle = (low + high + 1) // 2
+        if old[:middle] == new[:middle]:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def _common_suffix(old: str, new: str, limit: int) -> int:
+    low, high = 0, limit
+    while low < high:
+        middle = (low + high + 1) // 2
+        if old[len(old) - middle :] == new[len(new) - middle :]:
+            low = middle
+        else:
+            high = middle - 1
+    return low
 
 
 def _replacement(old: str, new: str, start: int, end: int) -> str:
