@@ -99,3 +99,40 @@ async def test_workspace_diagnostic_covers_open_documents(neovim: Session) -> No
     assert broken_report.version == 1
     assert [d.code for d in broken_report.items] == ["SNP001"]
     assert list(by_uri[fixed.uri].items) == []  # type: ignore[union-attr]
+
+
+async def test_workspace_diagnostic_covers_closed_files_too(neovim: Session) -> None:
+    opened = neovim.open("opened.py", FIXED)
+    closed = neovim.root / "pkg" / "closed.py"
+    closed.parent.mkdir()
+    closed.write_text(BROKEN, encoding="utf-8")
+    (neovim.root / ".venv" / "lib").mkdir(parents=True)
+    (neovim.root / ".venv" / "lib" / "vendored.py").write_text(BROKEN, encoding="utf-8")
+    report = await neovim.client.workspace_diagnostic_async(
+        types.WorkspaceDiagnosticParams(previous_result_ids=[])
+    )
+    by_uri = {item.uri: item for item in report.items}
+    assert set(by_uri) == {opened.uri, closed.as_uri()}  # virtualenvs are not the user's code
+    closed_report = by_uri[closed.as_uri()]
+    assert isinstance(closed_report, types.WorkspaceFullDocumentDiagnosticReport)
+    assert closed_report.version is None
+    assert [d.code for d in closed_report.items] == ["SNP001"]
+
+    previous = [
+        types.PreviousResultId(uri=item.uri, value=item.result_id)
+        for item in report.items
+        if item.result_id
+    ]
+    again = await neovim.client.workspace_diagnostic_async(
+        types.WorkspaceDiagnosticParams(previous_result_ids=previous)
+    )
+    assert all(
+        isinstance(item, types.WorkspaceUnchangedDocumentDiagnosticReport) for item in again.items
+    )
+    closed.write_text(FIXED + "\n", encoding="utf-8")
+    third = await neovim.client.workspace_diagnostic_async(
+        types.WorkspaceDiagnosticParams(previous_result_ids=previous)
+    )
+    changed = {item.uri: item for item in third.items}[closed.as_uri()]
+    assert isinstance(changed, types.WorkspaceFullDocumentDiagnosticReport)
+    assert list(changed.items) == []

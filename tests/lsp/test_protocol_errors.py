@@ -78,6 +78,13 @@ def test_requests_before_initialize(server: RawServer) -> None:
     still_serving(server, URI, 2)
 
 
+def test_a_second_initialize_is_refused(server: RawServer) -> None:
+    server.initialize()
+    again = server.request("initialize", {"processId": None, "rootUri": None, "capabilities": {}})
+    assert again["error"]["code"] == -32600
+    still_serving(server)
+
+
 def test_requests_after_shutdown_are_refused(server: RawServer) -> None:
     server.initialize()
     assert "error" not in server.request("shutdown")

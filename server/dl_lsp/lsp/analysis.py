@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 
 from dl_lsp.config import Settings
 from dl_lsp.engine import Analysis, analyze_source
+from dl_lsp.findings import Finding
 from dl_lsp.lsp.documents import Document, DocumentStore
 from dl_lsp.lsp.positions import LineIndex
 
@@ -26,6 +27,7 @@ AnalyseSource = Callable[[str, "str | None", Settings], Analysis]
 T = TypeVar("T")
 
 _serials = itertools.count(1)
+NOT_PYTHON = "not a Python document"
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,10 @@ class DocumentAnalysis:
     generation: int
     settings: Settings
     index: LineIndex
-    analysis: Analysis | None
+    # None when the document was not analysed. Only the findings are kept, not the syntax tree
+    # and facts behind them: with many documents open, the trees would dominate memory.
+    findings: tuple[Finding, ...] | None
+    failures: tuple[tuple[str, str], ...] = ()
     # Why there is no analysis: the document is too large, not Python, or the engine raised.
     skipped: str | None = None
     error: str | None = None
@@ -206,7 +211,7 @@ class AnalysisScheduler:
         result = DocumentAnalysis(uri, version, generation, settings, LineIndex(text), None)
         limit = self._max_file_size()
         if not is_python:
-            return replace(result, skipped="not a Python document")
+            return replace(result, skipped=NOT_PYTHON)
         if len(text) > limit:
             size = f"{len(text):,} characters is over max-file-size ({limit:,})"
             return replace(result, skipped=size)
@@ -215,4 +220,9 @@ class AnalysisScheduler:
             analysis = (self._analyse or analyze_source)(text, path, settings)
         except Exception as error:  # the engine must never take the server down
             return replace(result, error=f"{type(error).__name__}: {error}")
-        return replace(result, analysis=analysis, seconds=time.perf_counter() - started)
+        return replace(
+            result,
+            findings=analysis.findings,
+            failures=analysis.failures,
+            seconds=time.perf_counter() - started,
+        )

@@ -170,6 +170,14 @@ def fix_all_edits(fixes: ModuleType, result: DocumentAnalysis, path: str | None)
     return [edit] if edit is not None else []
 
 
+def has_safe_fix(finding: Finding) -> bool:
+    """Whether the finding's fix data (``{"fixes": [{"safe": ...}, ...]}``) has a safe fix."""
+    fixes = finding.fix_data.get("fixes") if isinstance(finding.fix_data, dict) else None
+    return isinstance(fixes, list) and any(
+        isinstance(fix, dict) and fix.get("safe") for fix in fixes
+    )
+
+
 def _wants(only: Sequence[str] | None, kind: str) -> bool:
     """Whether a requested ``only`` list admits ``kind`` (kinds are dotted hierarchies)."""
     if not only:
@@ -210,7 +218,7 @@ async def on_code_action(
         )
         return []
     result = await ls.scheduler.current(uri)
-    if result is None or result.analysis is None:
+    if result is None or result.findings is None:
         return []
     if versions and versions != {result.version}:
         return []  # the document changed while the request waited
@@ -223,9 +231,7 @@ async def on_code_action(
     encoding, index = ls.encoding, result.index
     use_changes = ls.supports_document_changes
     if _wants(only, types.CodeActionKind.QuickFix.value):
-        chosen = targets(
-            result.analysis.findings, params.context.diagnostics, params.range, index, encoding
-        )
+        chosen = targets(result.findings, params.context.diagnostics, params.range, index, encoding)
         proposals = await ls.scheduler.run(propose, fixes, result.text, chosen, ls.log_warning)
         for item in proposals:
             for fix in item.fixes:
@@ -253,7 +259,7 @@ async def on_code_action(
                         item.target.diagnostic,
                     )
                 )
-    if _wants(only, FIX_ALL_KIND) and any(f.fix_data for f in result.analysis.findings):
+    if _wants(only, FIX_ALL_KIND) and any(map(has_safe_fix, result.findings)):
         data = {"uri": uri, "version": result.version}
         if ls.supports_code_action_resolve:
             actions.append(_action(FIX_ALL_TITLE, FIX_ALL_KIND, None, None, data=data))
@@ -282,7 +288,7 @@ async def _resolve_fix_all(
     if document is None or document.version != version:
         return action  # stale: no edit rather than a wrong one
     result = await ls.scheduler.current(document.uri)
-    if result is None or result.analysis is None or result.version != version:
+    if result is None or result.findings is None or result.version != version:
         return action
     edits = await ls.scheduler.run(fix_all_edits, fixes, result, document.path)
     if edits:

@@ -10,6 +10,7 @@ from lsprotocol import types
 from pygls.capabilities import get_capability
 
 from dl_lsp.findings import Finding, Severity
+from dl_lsp.lsp import workspace
 from dl_lsp.lsp.analysis import DocumentAnalysis
 from dl_lsp.lsp.positions import LineIndex
 from dl_lsp.ruleset import load_rules
@@ -43,11 +44,14 @@ class DiagnosticSupport:
     code_description: bool = True
 
     @classmethod
-    def of(cls, capabilities: types.ClientCapabilities, pull: bool) -> DiagnosticSupport:
-        base = "text_document.diagnostic" if pull else "text_document.publish_diagnostics"
+    def of(cls, capabilities: types.ClientCapabilities) -> DiagnosticSupport:
+        """What the client declares for pushed diagnostics or (LSP 3.18) for pulled ones."""
 
         def supported(name: str) -> bool:
-            return bool(get_capability(capabilities, f"{base}.{name}", None))
+            return any(
+                get_capability(capabilities, f"{base}.{name}", None)
+                for base in ("text_document.publish_diagnostics", "text_document.diagnostic")
+            )
 
         return cls(
             related_information=supported("related_information"),
@@ -109,7 +113,7 @@ def diagnostics_for(
     result: DocumentAnalysis, encoding: str, support: DiagnosticSupport
 ) -> list[types.Diagnostic]:
     """Every finding of an analysis as diagnostics (none when the document was skipped)."""
-    findings: Sequence[Finding] = result.analysis.findings if result.analysis else ()
+    findings: Sequence[Finding] = result.findings or ()
     return [
         to_diagnostic(finding, result.uri, result.index, encoding, result.version, support)
         for finding in findings
@@ -150,26 +154,54 @@ async def on_document_diagnostic(
 async def on_workspace_diagnostic(
     ls: DlLanguageServer, params: types.WorkspaceDiagnosticParams
 ) -> types.WorkspaceDiagnosticReport:
-    """workspace/diagnostic: a report for every open document."""
+    """workspace/diagnostic: every open document, then the workspace's closed Python files."""
     previous = {item.uri: item.value for item in params.previous_result_ids}
     reports: list[types.WorkspaceDocumentDiagnosticReport] = []
     for document in ls.documents:
         result = await ls.scheduler.current(document.uri)
-        if result is None:
-            continue
-        if previous.get(result.uri) == result.result_id:
+        if result is not None:
+            items = diagnostics_for(result, ls.encoding, ls.diagnostic_support)
             reports.append(
-                types.WorkspaceUnchangedDocumentDiagnosticReport(
-                    uri=result.uri, version=result.version, result_id=result.result_id
-                )
+                _workspace_report(result.uri, result.version, result.result_id, items, previous)
             )
+    folders = workspace.folder_paths(ls.workspace.folders.values(), ls.workspace.root_path)
+    paths = await ls.scheduler.run(workspace.workspace_files, folders)
+    ls.closed_files.forget_missing(paths)
+    for path in paths:
+        uri = path.as_uri()
+        if ls.documents.get(uri) is not None:
             continue
-        reports.append(
-            types.WorkspaceFullDocumentDiagnosticReport(
-                uri=result.uri,
-                version=result.version,
-                items=diagnostics_for(result, ls.encoding, ls.diagnostic_support),
-                result_id=result.result_id,
-            )
+        settings = ls.settings.for_path(str(path))
+        found = ls.closed_files.fresh(path, settings)
+        if found is None:
+            limit = ls.settings.options.max_file_size
+            found = await ls.scheduler.run(workspace.analyse_file, path, settings, limit)
+            if found is None:
+                continue
+            ls.closed_files.keep(found)
+        items = (
+            [
+                to_diagnostic(finding, uri, found.index, ls.encoding, None, ls.diagnostic_support)
+                for finding in found.findings
+            ]
+            if previous.get(uri) != found.result_id
+            else []
         )
+        reports.append(_workspace_report(uri, None, found.result_id, items, previous))
     return types.WorkspaceDiagnosticReport(items=reports)
+
+
+def _workspace_report(
+    uri: str,
+    version: int | None,
+    result_id: str,
+    items: list[types.Diagnostic],
+    previous: dict[str, str],
+) -> types.WorkspaceDocumentDiagnosticReport:
+    if previous.get(uri) == result_id:
+        return types.WorkspaceUnchangedDocumentDiagnosticReport(
+            uri=uri, version=version, result_id=result_id
+        )
+    return types.WorkspaceFullDocumentDiagnosticReport(
+        uri=uri, version=version, items=items, result_id=result_id
+    )

@@ -99,10 +99,10 @@ def findings_at(findings: Sequence[Finding], line: int, column: int) -> list[Fin
 async def on_hover(ls: DlLanguageServer, params: types.HoverParams) -> types.Hover | None:
     """textDocument/hover over a diagnostic's range."""
     result = await ls.scheduler.current(params.text_document.uri)
-    if result is None or result.analysis is None:
+    if result is None or result.findings is None:
         return None
     line, column = result.index.point(params.position, ls.encoding)
-    found = findings_at(result.analysis.findings, line, column)
+    found = findings_at(result.findings, line, column)
     if not found:
         return None
     formats = get_capability(ls.client_capabilities, "text_document.hover.content_format", [])

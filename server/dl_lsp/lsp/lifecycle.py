@@ -29,7 +29,7 @@ def on_initialize(ls: DlLanguageServer, params: types.InitializeParams) -> None:
     capabilities = params.capabilities
     ls.encoding = encoding_name(ls.workspace.position_encoding)
     ls.pull_diagnostics = diagnostics.supports_pull(capabilities)
-    ls.diagnostic_support = diagnostics.DiagnosticSupport.of(capabilities, ls.pull_diagnostics)
+    ls.diagnostic_support = diagnostics.DiagnosticSupport.of(capabilities)
     ls.supports_document_changes = bool(
         get_capability(capabilities, "workspace.workspace_edit.document_changes", False)
     )

@@ -75,6 +75,9 @@ class DlLspProtocol(LanguageServerProtocol):
         method = getattr(message, "method", None)
         is_request = method is not None and hasattr(message, "id")
         if method == types.INITIALIZE:
+            if self.initialize_seen and is_request:
+                self._send_data(error_response(message.id, -32600, "Already initialized"))
+                return
             self.initialize_seen = True
         elif method is not None and not self.initialize_seen and method not in _NO_INIT_NEEDED:
             if is_request:

@@ -4,26 +4,39 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import sys
 import threading
 from collections.abc import Sequence
 from typing import Any
 
+import cattrs
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
+from pygls.protocol import default_converter
 
 from dl_lsp import __version__
 from dl_lsp.config import Settings
 from dl_lsp.lsp import code_actions, diagnostics, hover, lifecycle, settings, sync
-from dl_lsp.lsp.analysis import AnalysisScheduler, DocumentAnalysis
+from dl_lsp.lsp.analysis import NOT_PYTHON, AnalysisScheduler, DocumentAnalysis
 from dl_lsp.lsp.diagnostics import DiagnosticSupport
 from dl_lsp.lsp.documents import Document, DocumentStore
 from dl_lsp.lsp.positions import UTF16
 from dl_lsp.lsp.protocol import DlLspProtocol, error_response
 from dl_lsp.lsp.settings import SettingsStore
+from dl_lsp.lsp.workspace import ClosedFiles
 
 _LEVELS = {"error": 1, "warning": 2, "info": 3, "debug": 4}
+
+
+def json_converter() -> cattrs.Converter:
+    """pygls' converter, passing plain dicts (``Diagnostic.data``, other LSPAny values) through
+    as they are: they are JSON already, and cattrs walking them cost more than building the
+    diagnostics (3 ms for 90 diagnostics). json.dumps still serialises any LSP object in them."""
+    converter: cattrs.Converter = default_converter()  # type: ignore[no-untyped-call]
+    converter.register_unstructure_hook(dict, lambda value: value)
+    return converter
 
 
 class DlLanguageServer(LanguageServer):
@@ -34,10 +47,12 @@ class DlLanguageServer(LanguageServer):
             "dl-lsp",
             __version__,
             protocol_cls=DlLspProtocol,
+            converter_factory=json_converter,
             text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
         )
         self.documents = DocumentStore()
-        self.settings = SettingsStore(warn=self.show_warning)
+        self.closed_files = ClosedFiles()
+        self.settings = SettingsStore(warn=self.show_warning, inform=self.log_info)
         self.scheduler = AnalysisScheduler(
             self.documents,
             self.settings_for,
@@ -89,17 +104,18 @@ class DlLanguageServer(LanguageServer):
         name = result.uri.rsplit("/", 1)[-1]
         if result.error:
             self.log_error(f"analysing {name} v{result.version} failed: {result.error}")
-        if result.skipped:
+        if result.skipped == NOT_PYTHON:
+            self.log_debug(f"not analysing {result.uri}: {result.skipped}")
+        elif result.skipped:
             self.log_once(f"dl-lsp: not analysing {result.uri}: {result.skipped}")
-        analysis = result.analysis
-        if analysis is not None:
-            if analysis.failures and self._failures.get(result.uri) != analysis.failures:
-                for code, error in analysis.failures:
+        if result.findings is not None:
+            if result.failures and self._failures.get(result.uri) != result.failures:
+                for code, error in result.failures:
                     self.log_warning(f"rule {code} raised on {name} v{result.version}: {error}")
-            self._failures[result.uri] = analysis.failures
+            self._failures[result.uri] = result.failures
             self.log_debug(
                 f"analysed {name} v{result.version} in {result.seconds * 1000:.1f} ms: "
-                f"{len(analysis.findings)} findings"
+                f"{len(result.findings)} findings"
             )
         diagnostics.publish(self, result)
 
@@ -145,7 +161,7 @@ class DlLanguageServer(LanguageServer):
 
     def report_server_error(self, error: Exception, source: Any) -> None:
         """Errors outside a request: log them; a body that is not JSON gets a ParseError."""
-        if isinstance(error, ValueError):  # json.JSONDecodeError, UnicodeDecodeError
+        if isinstance(error, (json.JSONDecodeError, UnicodeDecodeError)):
             self.protocol._send_data(error_response(None, -32700, f"Parse error: {error}"))
             self.log_warning(f"dl-lsp: a message was not valid JSON: {error}")
             return

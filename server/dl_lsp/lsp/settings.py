@@ -130,8 +130,11 @@ def _read_table(path: Path) -> dict[str, Any]:
 class SettingsStore:
     """The client's section and every project's table, validated, with the last good values."""
 
-    def __init__(self, warn: Callable[[str], None]) -> None:
+    def __init__(
+        self, warn: Callable[[str], None], inform: Callable[[str], None] | None = None
+    ) -> None:
         self._warn = warn
+        self._inform = inform or (lambda message: None)
         self._client: dict[str, Any] = {}  # initializationOptions overlaid by configuration
         self._initialization: dict[str, Any] = {}
         self._configured: dict[str, Any] = {}
@@ -218,6 +221,7 @@ class SettingsStore:
             return kept
         project = _Project(path, stamp, table)
         self._projects[path] = project
+        self._inform(f"dl-lsp: settings from {path}: {dict(table) or 'no [tool.dl-lsp] table'}")
         return project
 
 
