@@ -384,10 +384,9 @@ def _open_slot(document: CstDocument, node: cst.BaseExpression) -> bool:
     return isinstance(parent, _OPEN_SLOTS)
 
 
-def _literal(
-    document: CstDocument, value: object, quote: str | None = None, *, tuples: bool = False
-) -> cst.BaseExpression:
-    return document.parse_expression(python_literal(value, quote or document.quote, tuples=tuples))
+def _literal(document: CstDocument, value: object, quote: str | None = None) -> cst.BaseExpression:
+    """The literal for a JSON value, in the quotes of the string it replaces or of the file."""
+    return document.parse_expression(python_literal(value, quote or document.quote))
 
 
 def _quote_of(node: cst.BaseExpression) -> str | None:
