@@ -48,7 +48,11 @@ def analyze_source(
     for code, check in ALL_CHECKS.items():
         if not settings.enabled(code):
             continue
-        rule = _rule_with_settings(get_rule(code), settings)
+        data = load_rules().get(code)
+        if data is None:
+            failures.append((code, "the check has no rule data in rules/"))
+            continue
+        rule = _rule_with_settings(data, settings)
         try:
             findings.extend(check(context, rule))
         except Exception as error:  # a broken check must never take the others down
