@@ -164,29 +164,15 @@ async def on_workspace_diagnostic(
             reports.append(
                 _workspace_report(result.uri, result.version, result.result_id, items, previous)
             )
-    folders = workspace.folder_paths(ls.workspace.folders.values(), ls.workspace.root_path)
-    paths = await ls.scheduler.run(workspace.workspace_files, folders)
-    ls.closed_files.forget_missing(paths)
-    for path in paths:
-        uri = path.as_uri()
-        if ls.documents.get(uri) is not None:
-            continue
-        settings = ls.settings.for_path(str(path))
-        found = ls.closed_files.fresh(path, settings)
-        if found is None:
-            limit = ls.settings.options.max_file_size
-            found = await ls.scheduler.run(workspace.analyse_file, path, settings, limit)
-            if found is None:
-                continue
-            ls.closed_files.keep(found)
-        items = (
-            [
-                to_diagnostic(finding, uri, found.index, ls.encoding, None, ls.diagnostic_support)
-                for finding in found.findings
-            ]
-            if previous.get(uri) != found.result_id
-            else []
-        )
+
+    def convert(findings: Sequence[Finding], uri: str, index: LineIndex) -> list[types.Diagnostic]:
+        return [
+            to_diagnostic(finding, uri, index, ls.encoding, None, ls.diagnostic_support)
+            for finding in findings
+        ]
+
+    for found in await workspace.closed_file_diagnostics(ls, convert):
+        uri, items = found.path.as_uri(), list(found.diagnostics)
         reports.append(_workspace_report(uri, None, found.result_id, items, previous))
     return types.WorkspaceDiagnosticReport(items=reports)
 

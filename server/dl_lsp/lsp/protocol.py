@@ -68,25 +68,27 @@ class DlLspProtocol(LanguageServerProtocol):
         if not hasattr(message, "jsonrpc"):
             msg_id = message.get("id") if isinstance(message, dict) else None
             logger.warning("not a JSON-RPC message: %.200r", message)
-            self._send_data(
-                error_response(msg_id, -32600, "Invalid Request: not a JSON-RPC 2.0 message")
-            )
+            self.send_error(msg_id, -32600, "Invalid Request: not a JSON-RPC 2.0 message")
             return
         method = getattr(message, "method", None)
         is_request = method is not None and hasattr(message, "id")
         if method == types.INITIALIZE:
             if self.initialize_seen and is_request:
-                self._send_data(error_response(message.id, -32600, "Already initialized"))
+                self.send_error(message.id, -32600, "Already initialized")
                 return
             self.initialize_seen = True
         elif method is not None and not self.initialize_seen and method not in _NO_INIT_NEEDED:
             if is_request:
-                self._send_data(error_response(message.id, -32002, "Server not initialized"))
+                self.send_error(message.id, -32002, "Server not initialized")
             return
         if is_request and self._shutdown and method != types.EXIT:
-            self._send_data(error_response(message.id, -32600, "Server is shutting down"))
+            self.send_error(message.id, -32600, "Server is shutting down")
             return
         super().handle_message(message)
+
+    def send_error(self, msg_id: int | str | None, code: int, message: str) -> None:
+        """A JSON-RPC error response, ``id`` null included (which pygls' types would drop)."""
+        self._send_data(error_response(msg_id, code, message))
 
     def _handle_unusable(self, message: UnusableMessage) -> None:
         logger.warning("unusable %s: %s", message.method, message.reason)
@@ -94,11 +96,8 @@ class DlLspProtocol(LanguageServerProtocol):
         if callable(notice):
             notice(f"dl-lsp: ignored a malformed {message.method}: {message.reason}")
         if message.is_request:
-            self._send_data(
-                error_response(
-                    message.id, -32602, f"Invalid params for {message.method}: {message.reason}"
-                )
-            )
+            reason = f"Invalid params for {message.method}: {message.reason}"
+            self.send_error(message.id, -32602, reason)
 
     # The server keeps its own documents; these only hand the notification to its handler.
 

@@ -23,7 +23,7 @@ from dl_lsp.lsp.analysis import NOT_PYTHON, AnalysisScheduler, DocumentAnalysis
 from dl_lsp.lsp.diagnostics import DiagnosticSupport
 from dl_lsp.lsp.documents import Document, DocumentStore
 from dl_lsp.lsp.positions import UTF16
-from dl_lsp.lsp.protocol import DlLspProtocol, error_response
+from dl_lsp.lsp.protocol import DlLspProtocol
 from dl_lsp.lsp.settings import SettingsStore
 from dl_lsp.lsp.workspace import ClosedFiles
 
@@ -41,6 +41,8 @@ def json_converter() -> cattrs.Converter:
 
 class DlLanguageServer(LanguageServer):
     """The server's state: open documents, settings, the analysis scheduler, client abilities."""
+
+    protocol: DlLspProtocol
 
     def __init__(self) -> None:
         super().__init__(
@@ -162,7 +164,7 @@ class DlLanguageServer(LanguageServer):
     def report_server_error(self, error: Exception, source: Any) -> None:
         """Errors outside a request: log them; a body that is not JSON gets a ParseError."""
         if isinstance(error, (json.JSONDecodeError, UnicodeDecodeError)):
-            self.protocol._send_data(error_response(None, -32700, f"Parse error: {error}"))
+            self.protocol.send_error(None, -32700, f"Parse error: {error}")
             self.log_warning(f"dl-lsp: a message was not valid JSON: {error}")
             return
         self.log_error(f"dl-lsp: {type(error).__name__}: {error}")
