@@ -75,7 +75,7 @@ def extract_program(source: ParsedSource, settings: Settings) -> ProgramFacts:
         problem_type=problem_type,
         problem_type_evidence=problem_evidence,
         input_type=input_type,
-        devices=extract_devices(context),
+        devices=extract_devices(context, models),
         training_loops=extract_training_loops(context),
         pipeline=extract_pipeline(context),
     )
