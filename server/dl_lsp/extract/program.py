@@ -14,6 +14,7 @@ from dl_lsp.extract.module_classes import extract_module_classes
 from dl_lsp.extract.normalization import find_unnormalized_inputs
 from dl_lsp.extract.pipeline import extract_pipeline
 from dl_lsp.extract.sequential import ModelDraft, extract_sequential_models
+from dl_lsp.extract.shapes import extract_shapes
 from dl_lsp.extract.training import extract_training
 from dl_lsp.extract.training_loop import extract_training_loops
 from dl_lsp.facts import (
@@ -78,6 +79,7 @@ def extract_program(source: ParsedSource, settings: Settings) -> ProgramFacts:
         devices=extract_devices(context, models),
         training_loops=extract_training_loops(context),
         pipeline=extract_pipeline(context),
+        shapes=extract_shapes(context, models, data.datasets),
     )
 
 

@@ -8,6 +8,7 @@ from dl_lsp.facts.data import DataFacts, Evidence, InputType, ProblemType
 from dl_lsp.facts.devices import DeviceFacts
 from dl_lsp.facts.model import Framework, ModelFacts
 from dl_lsp.facts.pipeline import PipelineFacts
+from dl_lsp.facts.shapes import ShapeFacts
 from dl_lsp.facts.training import TrainingFacts
 from dl_lsp.facts.training_loop import TrainingLoopFacts
 
@@ -24,3 +25,4 @@ class ProgramFacts:
     devices: DeviceFacts = field(default_factory=DeviceFacts)
     training_loops: TrainingLoopFacts = field(default_factory=TrainingLoopFacts)
     pipeline: PipelineFacts = field(default_factory=PipelineFacts)
+    shapes: ShapeFacts = field(default_factory=ShapeFacts)
