@@ -34,6 +34,7 @@ FAMILY_MODULES = (
     "training_loop",
     "data_pipeline",
     "reproducibility",
+    "api_changes",
 )
 
 
