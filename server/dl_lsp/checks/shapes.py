@@ -336,24 +336,20 @@ def check_output_classes(context: CheckContext, rule: Rule) -> Iterator[Finding]
         if output is None or output.units is None or output.units in (1, classes):
             continue
         layer = output.layer
-        if layer.span in reported:
+        written = units_arguments.get(layer.span)
+        if layer.span in reported or written is None or written.from_caller:
             continue
         reported.add(layer.span)
-        written = units_arguments.get(layer.span)
         name = (
             "out_features" if model is not None and model.framework is Framework.TORCH else "units"
         )
         from_dataset = any(d.span == evidence.span for d in data.datasets)
-        data_fix = (
-            fixes(
-                fix(
-                    f"Change the output units → {classes}",
-                    replace_value(written.span, classes),
-                    safe=from_dataset and written.literal,
-                )
+        data_fix = fixes(
+            fix(
+                f"Change the output units → {classes}",
+                replace_value(written.span, classes),
+                safe=from_dataset and written.literal,
             )
-            if written is not None
-            else None
         )
         yield rule.finding(
             "mismatch",

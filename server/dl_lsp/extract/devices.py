@@ -919,6 +919,8 @@ def _loop_placements(
             move_span, device, move_scope = moved
             if move_scope == flow.scope.name and move_span.line > flow.loop.lineno:
                 continue  # moved only after this loop
+            if move_scope != flow.scope.name and _bound_locally(flow.scope, record.callee):
+                continue  # a model of the same name, built in this function
             # Only the main input: extra arguments (sequence lengths for pack_padded_sequence,
             # say) may belong on the CPU.
             for node, state in record.arguments[:1]:
@@ -944,6 +946,8 @@ def _loop_placements(
         if model is None:
             continue
         move_span, device, move_scope = survey.moved_models[model]
+        if move_scope != flow.scope.name and _bound_locally(flow.scope, model):
+            continue
         for node, state in record.arguments:
             if state is None or state.moved or not isinstance(node, ast.Name):
                 continue
@@ -960,6 +964,14 @@ def _loop_placements(
                 device,
                 move_scope == flow.scope.name,
             )
+
+
+def _bound_locally(scope: Scope, name: str) -> bool:
+    """Whether a function assigns ``name`` itself (a parameter is not an assignment)."""
+    history = scope.assignments.get(name, [])
+    return any(
+        not (isinstance(value, ast.Name) and value.id == "<parameter>") for _, value in history
+    )
 
 
 def _is_loss(callee: str, context: ExtractionContext, call: ast.Call) -> bool:
@@ -1091,6 +1103,11 @@ def _factories_without_device(
     moved_calls: set[int] = set()
     moved_names: set[str] = set()
     created: list[tuple[ast.Call, str, str | None]] = []
+    indices: set[int] = set()  # a CPU index tensor may index a CUDA tensor
+    for statement, _ in scope.calls:
+        for node in ast.walk(statement):
+            if isinstance(node, ast.Subscript):
+                indices.update(id(inner) for inner in ast.walk(node.slice))
     for statement, calls in scope.calls:
         target = (
             statement.targets[0].id
@@ -1119,6 +1136,8 @@ def _factories_without_device(
             direct = target if getattr(statement, "value", None) is call else None
             created.append((call, qualified, direct))
     for call, qualified, name in created:
-        if id(call) in moved_calls or (name is not None and name in moved_names):
+        if id(call) in moved_calls or id(call) in indices:
+            continue
+        if name is not None and name in moved_names:
             continue
         yield ForwardTensor(context.span(call), qualified, owner, input_name)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from dl_lsp.extract.context import ExtractionContext, argument, keyword
 from dl_lsp.extract.devices import LoopFlow, loop_flows
@@ -193,7 +193,7 @@ def extract_shapes(
         inputs = _InputSizes(context, torch_models, datasets)
         layer_inputs.extend(_trace_sequentials(context, reader, inputs))
         layer_inputs.extend(_trace_module_classes(context, reader, inputs))
-    units, recurrent, vocabularies = _scan_layer_calls(context)
+    units, recurrent, vocabularies = _scan_layer_calls(context, _instantiations(context))
     return ShapeFacts(
         layer_inputs=tuple(layer_inputs),
         units_arguments=tuple(units),
@@ -275,7 +275,7 @@ class _LayerReader:
         if name == "LazyLinear":
             return _Layer(fact, name, outputs=size(0, "out_features"))
         dims = fact.conv_dims or 0
-        if name.startswith(("Conv", "ConvTranspose")) and dims:
+        if name.startswith(("Conv", "LazyConv")) and dims:
             return self._convolution(call, fact, name, dims, scope, untrusted)
         if fact.kind is LayerKind.POOL and dims:
             return self._pooling(call, fact, name, dims, scope, untrusted)
@@ -1007,7 +1007,7 @@ def _trace_module_classes(
             )
             if init_scope is None or forward_scope is None:
                 continue
-            untrusted = _untrusted_parameters(init, instantiations.get(statement.name))
+            untrusted = _caller_parameters(init_scope, instantiations)
             attributes = _attributes(init_scope, reader, untrusted)
             if not any(attributes.values()):
                 continue
@@ -1027,6 +1027,20 @@ def _is_torch_module(node: ast.ClassDef, context: ExtractionContext) -> bool:
     return False
 
 
+def _caller_parameters(scope: Scope, instantiations: dict[str, bool]) -> frozenset[str]:
+    """Parameters of a function scope whose values come from its callers.
+
+    A model class's ``__init__`` parameters keep their defaults when every ``Model()`` call in the
+    file passes no argument.
+    """
+    parameters = _parameters(scope)
+    if parameters and scope.name.endswith(".__init__"):
+        owner = scope.name.rsplit(".", 2)[-2]
+        if instantiations.get(owner):
+            return frozenset()
+    return parameters - {"self"}
+
+
 def _instantiations(context: ExtractionContext) -> dict[str, bool]:
     """For each called class-like name: True when every call passes no argument."""
     calls: dict[str, bool] = {}
@@ -1036,17 +1050,6 @@ def _instantiations(context: ExtractionContext) -> dict[str, bool]:
                 bare = not call.args and not call.keywords
                 calls[call.func.id] = calls.get(call.func.id, True) and bare
     return calls
-
-
-def _untrusted_parameters(
-    init: ast.FunctionDef | ast.AsyncFunctionDef, bare_calls: bool | None
-) -> frozenset[str]:
-    """``__init__`` parameters whose defaults may not be the values the model is built with."""
-    if bare_calls:
-        return frozenset()
-    arguments = init.args
-    names = [arg.arg for arg in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)]
-    return frozenset(name for name in names if name != "self")
 
 
 def _attributes(
@@ -1073,7 +1076,7 @@ def _attributes(
 
 
 def _scan_layer_calls(
-    context: ExtractionContext,
+    context: ExtractionContext, instantiations: dict[str, bool]
 ) -> tuple[list[tuple[Span, SizeArgument]], list[RecurrentFact], list[VocabularyFact]]:
     units: list[tuple[Span, SizeArgument]] = []
     recurrent: list[RecurrentFact] = []
@@ -1093,7 +1096,10 @@ def _scan_layer_calls(
                     else argument(call, 0, "units", "output_dim")
                 )
                 written = size_argument(node, "units", context)
-                if written is not None:
+                if written is not None and node is not None:
+                    caller = _caller_parameters(scope, instantiations)
+                    if caller and _depends_on(node, scope, caller):
+                        written = replace(written, from_caller=True)
                     units.append((context.span(call), written))
             elif name in _RECURRENT_CLASSES or name == "Bidirectional":
                 fact = _recurrent(call, name, scope, context)

@@ -25,6 +25,9 @@ class SizeArgument:
     span: Span
     text: str  # the source of the argument: '400', '16 * 5 * 5', 'num_classes'
     literal: bool  # a plain integer literal: a quick fix may replace it
+    # The value reads a parameter of the enclosing function (a constructor argument, say): the
+    # caller decides it, so its default says nothing.
+    from_caller: bool = False
 
 
 @dataclass(frozen=True)
