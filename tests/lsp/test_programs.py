@@ -180,3 +180,29 @@ async def test_forged_diagnostic_data_is_not_trusted(session: Session) -> None:
     titles = [a.title for a in actions]
     assert "rm -rf" not in titles
     assert "Set the batch size to 32" in titles
+
+
+def test_a_bare_client_gets_fix_all_with_its_edit_and_plain_changes() -> None:
+    """No codeAction/resolve, no documentChanges: the edit comes at once, as a `changes` map."""
+    from tests.lsp.rpc import RawServer
+
+    server = RawServer()
+    try:
+        server.initialize()
+        uri = "file:///tmp/dl_lsp_bare/torch_model.py"
+        server.open(uri, (PROGRAMS / "torch_softmax_crossentropy.py").read_text(encoding="utf-8"))
+        diagnostics = server.diagnostics(uri, 1)
+        answer = server.request(
+            "textDocument/codeAction",
+            {
+                "textDocument": {"uri": uri},
+                "range": diagnostics[0]["range"],
+                "context": {"diagnostics": [], "only": [FIX_ALL]},
+            },
+        )
+        [action] = answer["result"]
+        assert action["kind"] == FIX_ALL
+        [edit] = action["edit"]["changes"][uri]
+        assert "softmax" not in edit["newText"]
+    finally:
+        server.close()

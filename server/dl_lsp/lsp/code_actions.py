@@ -178,6 +178,26 @@ def has_safe_fix(finding: Finding) -> bool:
     )
 
 
+def quick_fix_actions(
+    proposals: Sequence[Proposals],
+    result: DocumentAnalysis,
+    encoding: str,
+    document_changes: bool,
+) -> list[types.CodeAction]:
+    """Each finding's fixes, then its "Ignore CODE on this line", as versioned quick fixes."""
+    actions: list[types.CodeAction] = []
+    for item in proposals:
+        choices = [*item.fixes, *([item.ignore] if item.ignore is not None else [])]
+        for fix in choices:
+            changes = text_edits(fix.edits, result.index, encoding)
+            edit = workspace_edit(result.uri, result.version, changes, document_changes)
+            kind = types.CodeActionKind.QuickFix
+            actions.append(
+                _action(fix.title, kind, edit, item.target.diagnostic, preferred=fix.preferred)
+            )
+    return actions
+
+
 def _wants(only: Sequence[str] | None, kind: str) -> bool:
     """Whether a requested ``only`` list admits ``kind`` (kinds are dotted hierarchies)."""
     if not only:
@@ -228,46 +248,20 @@ async def on_code_action(
     if fixes is None:
         ls.log_once("dl-lsp: quick fixes are unavailable (dl_lsp.fixes is not installed)")
         return []
-    encoding, index = ls.encoding, result.index
-    use_changes = ls.supports_document_changes
     if _wants(only, types.CodeActionKind.QuickFix.value):
-        chosen = targets(result.findings, params.context.diagnostics, params.range, index, encoding)
+        chosen = targets(
+            result.findings, params.context.diagnostics, params.range, result.index, ls.encoding
+        )
         proposals = await ls.scheduler.run(propose, fixes, result.text, chosen, ls.log_warning)
-        for item in proposals:
-            for fix in item.fixes:
-                edit = workspace_edit(
-                    uri, result.version, text_edits(fix.edits, index, encoding), use_changes
-                )
-                actions.append(
-                    _action(
-                        fix.title,
-                        types.CodeActionKind.QuickFix,
-                        edit,
-                        item.target.diagnostic,
-                        preferred=fix.preferred,
-                    )
-                )
-            if item.ignore is not None:
-                edit = workspace_edit(
-                    uri, result.version, text_edits(item.ignore.edits, index, encoding), use_changes
-                )
-                actions.append(
-                    _action(
-                        item.ignore.title,
-                        types.CodeActionKind.QuickFix,
-                        edit,
-                        item.target.diagnostic,
-                    )
-                )
+        actions += quick_fix_actions(proposals, result, ls.encoding, ls.supports_document_changes)
     if _wants(only, FIX_ALL_KIND) and any(map(has_safe_fix, result.findings)):
-        data = {"uri": uri, "version": result.version}
-        if ls.supports_code_action_resolve:
-            actions.append(_action(FIX_ALL_TITLE, FIX_ALL_KIND, None, None, data=data))
-        else:
-            action = _action(FIX_ALL_TITLE, FIX_ALL_KIND, None, None, data=data)
-            resolved = await _resolve_fix_all(ls, action, fixes)
-            if resolved.edit is not None:
-                actions.append(resolved)
+        action = _action(
+            FIX_ALL_TITLE, FIX_ALL_KIND, None, None, data={"uri": uri, "version": result.version}
+        )
+        if not ls.supports_code_action_resolve:  # the edit now, or never
+            action = await _resolve_fix_all(ls, action, fixes)
+        if ls.supports_code_action_resolve or action.edit is not None:
+            actions.append(action)
     return actions
 
 
