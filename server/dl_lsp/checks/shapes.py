@@ -83,7 +83,8 @@ def _size_fix(argument: SizeArgument | None, value: int, title: str) -> dict[str
 
 
 def check_layer_sizes(context: CheckContext, rule: Rule) -> Iterator[Finding]:
-    """SHP501: consecutive PyTorch layers whose sizes do not line up."""
+    """SHP501: consecutive layers whose sizes do not line up."""
+    yield from _keras_reshapes(context, rule)
     reported: set[Span] = set()
     for record in context.facts.shapes.layer_inputs:
         if record.flattened is not None or record.unflattened is not None:
@@ -129,6 +130,41 @@ def check_layer_sizes(context: CheckContext, rule: Rule) -> Iterator[Finding]:
                 related=(Related(record.input_size.evidence.span, "the input size"),),
                 fix_data=_size_fix(record.argument, actual, title),
                 **values,
+            )
+
+
+def _keras_reshapes(context: CheckContext, rule: Rule) -> Iterator[Finding]:
+    """A Keras ``Reshape`` whose target size differs from the Dense units before it."""
+    targets = dict(context.facts.shapes.reshapes)
+    if not targets:
+        return
+    units_arguments = dict(context.facts.shapes.units_arguments)
+    for model in context.facts.models:
+        if model.framework is not Framework.KERAS or not model.linear:
+            continue
+        for index, layer in enumerate(model.layers):
+            target = targets.get(layer.span)
+            if target is None:
+                continue
+            previous = _previous_shaping(model.layers, index)
+            if previous is None or previous.kind is not LayerKind.DENSE or previous.units is None:
+                continue
+            written = units_arguments.get(previous.span)
+            needed = flattened_size(target)
+            if needed is None or needed == previous.units or written is None or written.from_caller:
+                continue
+            yield rule.finding(
+                "keras_reshape",
+                layer.span,
+                target=format_dims(target),
+                needed=needed,
+                producer=previous.api,
+                line=previous.span.line,
+                actual=previous.units,
+                related=(Related(previous.span, f"outputs {previous.units}"),),
+                fix_data=fixes(
+                    fix(f"Change the Dense units → {needed}", replace_value(written.span, needed))
+                ),
             )
 
 

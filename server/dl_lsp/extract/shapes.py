@@ -187,18 +187,20 @@ def extract_shapes(
 ) -> ShapeFacts:
     """Shape facts of one file."""
     reader = _LayerReader(context)
+    instantiations = _instantiations(context)
     layer_inputs: list[LayerInputFact] = []
     torch_models = [model for model in models if model.framework is Framework.TORCH]
     if torch_models or context.dominant is Framework.TORCH:
         inputs = _InputSizes(context, torch_models, datasets)
         layer_inputs.extend(_trace_sequentials(context, reader, inputs))
-        layer_inputs.extend(_trace_module_classes(context, reader, inputs))
-    units, recurrent, vocabularies = _scan_layer_calls(context, _instantiations(context))
+        layer_inputs.extend(_trace_module_classes(context, reader, inputs, instantiations))
+    calls = _scan_layer_calls(context, instantiations)
     return ShapeFacts(
         layer_inputs=tuple(layer_inputs),
-        units_arguments=tuple(units),
-        recurrent=tuple(recurrent),
-        vocabularies=tuple(vocabularies),
+        units_arguments=tuple(calls.units),
+        recurrent=tuple(calls.recurrent),
+        vocabularies=tuple(calls.vocabularies),
+        reshapes=tuple(calls.reshapes),
     )
 
 
@@ -985,10 +987,12 @@ def _input_tensor(size: InputSize | None) -> _Tensor | None:
 
 
 def _trace_module_classes(
-    context: ExtractionContext, reader: _LayerReader, inputs: _InputSizes
+    context: ExtractionContext,
+    reader: _LayerReader,
+    inputs: _InputSizes,
+    instantiations: dict[str, bool],
 ) -> Iterator[LayerInputFact]:
     scopes_by_node = {id(scope.node): scope for scope in context.scopes}
-    instantiations = _instantiations(context)
     for scope in context.scopes:
         for statement in scope.statements:
             if not isinstance(statement, ast.ClassDef) or not _is_torch_module(statement, context):
@@ -1075,11 +1079,18 @@ def _attributes(
 # -- Keras recurrent layers, embeddings, output sizes -----------------------------------------
 
 
-def _scan_layer_calls(
-    context: ExtractionContext, instantiations: dict[str, bool]
-) -> tuple[list[tuple[Span, SizeArgument]], list[RecurrentFact], list[VocabularyFact]]:
-    units: list[tuple[Span, SizeArgument]] = []
-    recurrent: list[RecurrentFact] = []
+@dataclass
+class _LayerCalls:
+    """What the scan of the layer calls finds, whatever model they end up in."""
+
+    units: list[tuple[Span, SizeArgument]] = field(default_factory=list)
+    recurrent: list[RecurrentFact] = field(default_factory=list)
+    vocabularies: list[VocabularyFact] = field(default_factory=list)
+    reshapes: list[tuple[Span, tuple[int, ...]]] = field(default_factory=list)
+
+
+def _scan_layer_calls(context: ExtractionContext, instantiations: dict[str, bool]) -> _LayerCalls:
+    found = _LayerCalls()
     embeddings: list[tuple[ast.Call, Scope, bool]] = []
     tokenizers: list[tuple[ast.Call, int]] = []
     for scope in context.scopes:
@@ -1100,11 +1111,11 @@ def _scan_layer_calls(
                     caller = _caller_parameters(scope, instantiations)
                     if caller and _depends_on(node, scope, caller):
                         written = replace(written, from_caller=True)
-                    units.append((context.span(call), written))
+                    found.units.append((context.span(call), written))
             elif name in _RECURRENT_CLASSES or name == "Bidirectional":
                 fact = _recurrent(call, name, scope, context)
                 if fact is not None:
-                    recurrent.append(fact)
+                    found.recurrent.append(fact)
             elif name == "Embedding":
                 embeddings.append((call, scope, torch))
             elif name == "Tokenizer":
@@ -1113,16 +1124,21 @@ def _scan_layer_calls(
                     words = context.resolver.integer(call.args[0], scope)
                 if words is not None:
                     tokenizers.append((call, words))
-    vocabularies = [
-        vocabulary
-        for call, scope, torch in embeddings
-        if (vocabulary := _vocabulary(call, scope, torch, tokenizers, context)) is not None
-    ]
-    return units, recurrent, vocabularies
+            elif name == "Reshape" and not torch:
+                target = context.resolver.int_tuple(argument(call, 0, "target_shape"), scope)
+                if target and all(size is not None and size > 0 for size in target):
+                    sizes = tuple(size for size in target if size is not None)
+                    found.reshapes.append((context.span(call), sizes))
+    for call, scope, torch in embeddings:
+        vocabulary = _vocabulary(call, scope, torch, tokenizers, context)
+        if vocabulary is not None:
+            found.vocabularies.append(vocabulary)
+    return found
 
 
 _SCANNED = (
-    frozenset({"Dense", "Linear", "Embedding", "Tokenizer", "Bidirectional"}) | _RECURRENT_CLASSES
+    frozenset({"Dense", "Linear", "Embedding", "Tokenizer", "Bidirectional", "Reshape"})
+    | _RECURRENT_CLASSES
 )
 
 

@@ -85,3 +85,5 @@ class ShapeFacts:
     units_arguments: tuple[tuple[Span, SizeArgument], ...] = ()
     recurrent: tuple[RecurrentFact, ...] = ()
     vocabularies: tuple[VocabularyFact, ...] = ()
+    # Keras ``Reshape`` target shapes (per sample), keyed by the layer call's span.
+    reshapes: tuple[tuple[Span, tuple[int, ...]], ...] = ()
