@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 def check_cuda_availability(context: CheckContext, rule: Rule) -> Iterator[Finding]:
     """DEV201: hard-wired CUDA in a file that never asks whether a GPU is there."""
     devices = context.facts.devices
-    if not devices.uses_torch or devices.availability_check is not None:
+    if not devices.uses_torch or devices.availability_check is not None or devices.distributed:
         return
     uses = sorted((use for use in devices.cuda_uses if not use.guarded), key=lambda u: u.span)
     if not uses:

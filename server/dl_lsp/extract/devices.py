@@ -411,6 +411,7 @@ class _Survey:
     save_paths: set[str] = field(default_factory=set)
     # Names of models moved to a GPU (or an unknown device), with where and how.
     moved_models: dict[str, tuple[Span, str, str]] = field(default_factory=dict)
+    cpu_models: set[str] = field(default_factory=set)  # names also moved back to the CPU
     all_moves: set[int] = field(default_factory=set)
     tensor_names: set[str] = field(default_factory=set)
     wrapped: dict[str, tuple[Span, bool, int, str]] = field(default_factory=dict)
@@ -424,6 +425,7 @@ class _Survey:
     dataset_inputs: set[str] = field(default_factory=set)
     data_parallel: bool = False
     default_device: bool = False
+    distributed: bool = False  # torch.distributed / DistributedDataParallel: GPUs by design
 
 
 def extract_devices(context: ExtractionContext, models: tuple[ModelFacts, ...] = ()) -> DeviceFacts:
@@ -456,6 +458,7 @@ def extract_devices(context: ExtractionContext, models: tuple[ModelFacts, ...] =
         wrapped_state_dicts=tuple(_wrapped_state_dicts(survey, context)),
         visible_devices=tuple(survey.visible_devices),
         torch_alias=torch_alias,
+        distributed=survey.distributed,
     )
 
 
@@ -610,6 +613,8 @@ def _survey_call(
         member = qualified.split(".")[2] if qualified.count(".") >= 2 else ""
         if not (qualified.startswith("torch.cuda.") and (member in _LAZY_CUDA or member == "amp")):
             events.append((call.lineno, context.span(call), f"{qualified}()"))
+    if qualified.startswith("torch.distributed") or qualified.endswith("DistributedDataParallel"):
+        survey.distributed = True
     if qualified in ("torch.set_default_device", "torch.set_default_tensor_type"):
         survey.default_device = True
     move = _move_of(call, context)
@@ -661,6 +666,8 @@ def _survey_call(
     elif qualified == "torch.save" and len(call.args) >= 2:
         survey.save_paths.add(context.source.segment(call.args[1]))
     if isinstance(func, ast.Attribute):
+        if func.attr == "cpu" and not call.args:
+            _note_cpu_move(call, statement, survey)
         _survey_method(call, func, statement, scope, context, survey)
     elif qualified.endswith("consume_prefix_in_state_dict_if_present"):
         survey.strips_prefix = True
@@ -686,6 +693,8 @@ def _survey_move(
 ) -> None:
     func = call.func
     assert isinstance(func, ast.Attribute)
+    if move == "cpu":
+        _note_cpu_move(call, statement, survey)
     if move not in ("gpu", "unknown"):
         return
     survey.all_moves.add(id(call))
@@ -732,6 +741,19 @@ def _method_span(call: ast.Call, context: ExtractionContext) -> Span:
         return whole
     receiver = context.span(func.value)
     return Span(receiver.end_line, receiver.end_column, whole.end_line, whole.end_column)
+
+
+def _note_cpu_move(call: ast.Call, statement: ast.stmt, survey: _Survey) -> None:
+    """``model.cpu()``, ``model = model.to("cpu")``: the model may be on the CPU after all."""
+    func = call.func
+    assert isinstance(func, ast.Attribute)
+    receiver = dotted_name(func.value)
+    if isinstance(statement, ast.Expr) and statement.value is call and receiver is not None:
+        survey.cpu_models.add(receiver)
+    elif isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+        name = dotted_name(statement.targets[0])
+        if name is not None and _is_chain_of(statement.value, call):
+            survey.cpu_models.add(name)
 
 
 def _is_chain_of(value: ast.expr, call: ast.Call) -> bool:
@@ -915,6 +937,8 @@ def _loop_placements(
     reported: set[str] = set()
     for record in flow.calls:
         moved = survey.moved_models.get(record.callee)
+        if record.callee in survey.cpu_models:
+            continue  # moved back and forth: where it is at the loop is not known
         if moved is not None:
             move_span, device, move_scope = moved
             if move_scope == flow.scope.name and move_span.line > flow.loop.lineno:
@@ -986,7 +1010,11 @@ def _model_output_among(record: LoopCall, flow: LoopFlow, survey: _Survey) -> st
     """The moved model whose output is one of the arguments of a loss call."""
     for node, _ in record.arguments:
         producer = flow.outputs.get(node.id) if isinstance(node, ast.Name) else _called_name(node)
-        if producer is not None and producer in survey.moved_models:
+        if (
+            producer is not None
+            and producer in survey.moved_models
+            and producer not in survey.cpu_models
+        ):
             return producer
     return None
 

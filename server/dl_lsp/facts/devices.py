@@ -87,4 +87,6 @@ class DeviceFacts:
     checkpoint_round_trip: bool = False  # loads only what this CPU-only file saved itself
     wrapped_state_dicts: tuple[WrappedStateDict, ...] = ()
     visible_devices: tuple[VisibleDevicesSet, ...] = ()
+    # torch.distributed or DistributedDataParallel: a multi-GPU program that needs CUDA by design.
+    distributed: bool = False
     torch_alias: str | None = None  # the name ``import torch`` binds, for fixes that call torch
