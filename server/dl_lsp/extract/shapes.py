@@ -243,14 +243,16 @@ class _LayerReader:
             return None
         return self._layer(node, found[0], scope, untrusted)
 
-    def _size(self, node: ast.expr | None, scope: Scope, untrusted: frozenset[str]) -> int | None:
+    def size(self, node: ast.expr | None, scope: Scope, untrusted: frozenset[str]) -> int | None:
+        """A size argument's constant value; None when unknown or set by the caller."""
         if node is None or (untrusted and _depends_on(node, scope, untrusted)):
             return None
         return self.context.resolver.integer(node, scope)
 
-    def _sizes(
+    def sizes(
         self, node: ast.expr | None, scope: Scope, untrusted: frozenset[str], default: Dims
     ) -> Dims | None:
+        """A kernel/stride/padding argument as a tuple (``default`` when it is not given)."""
         if node is None:
             return default
         if untrusted and _depends_on(node, scope, untrusted):
@@ -263,7 +265,7 @@ class _LayerReader:
         name = fact.api.rsplit(".", 1)[-1]
 
         def size(index: int, *names: str) -> int | None:
-            return self._size(argument(call, index, *names), scope, untrusted)
+            return self.size(argument(call, index, *names), scope, untrusted)
 
         if name == "Linear":
             node = argument(call, 0, "in_features")
@@ -336,7 +338,7 @@ class _LayerReader:
 
         def sizes(index: int, keyword_name: str, default: Dims) -> Dims | None:
             node = argument(call, index + shift, keyword_name)
-            return self._sizes(node, scope, untrusted, default)
+            return self.sizes(node, scope, untrusted, default)
 
         padding_node = argument(call, 4 + shift, "padding")
         padding: Dims | str | None
@@ -356,8 +358,8 @@ class _LayerReader:
             fact,
             name,
             dims=dims,
-            expects=None if lazy else self._size(node, scope, untrusted),
-            outputs=self._size(argument(call, 1 + shift, "out_channels"), scope, untrusted),
+            expects=None if lazy else self.size(node, scope, untrusted),
+            outputs=self.size(argument(call, 1 + shift, "out_channels"), scope, untrusted),
             argument=size_argument(node, "in_channels", self.context),
             window=window,
             output_padding=output_padding or (0,),
@@ -373,7 +375,7 @@ class _LayerReader:
         untrusted: frozenset[str],
     ) -> _Layer | None:
         if name.startswith("Adaptive"):
-            output = self._sizes(argument(call, 0, "output_size"), scope, untrusted, ())
+            output = self.sizes(argument(call, 0, "output_size"), scope, untrusted, ())
             return _Layer(fact, name, dims=dims, output_size=output or None)
         if name.startswith("LP"):
             return None
@@ -398,14 +400,14 @@ def _pool_window(
         argument(call, offset + indices_at, "return_indices"), scope
     ):
         return None
-    kernel = reader._sizes(argument(call, offset, "kernel_size"), scope, frozenset(), ())
+    kernel = reader.sizes(argument(call, offset, "kernel_size"), scope, frozenset(), ())
     stride_node = argument(call, offset + 1, "stride")
-    stride = reader._sizes(stride_node, scope, frozenset(), ())
+    stride = reader.sizes(stride_node, scope, frozenset(), ())
     if stride_node is None or (isinstance(stride_node, ast.Constant) and stride_node.value is None):
         stride = kernel
-    padding = reader._sizes(argument(call, offset + 2, "padding"), scope, frozenset(), (0,))
+    padding = reader.sizes(argument(call, offset + 2, "padding"), scope, frozenset(), (0,))
     dilation = (
-        reader._sizes(argument(call, offset + 3, "dilation"), scope, frozenset(), (1,))
+        reader.sizes(argument(call, offset + 3, "dilation"), scope, frozenset(), (1,))
         if maximum
         else (1,)
     )
@@ -720,7 +722,7 @@ class _ForwardTrace:
         )
         fact = LayerFact(LayerKind.POOL, name, self.context.span(call), conv_dims=dims)
         if layer_name == "Adaptive":
-            output = self.reader._sizes(
+            output = self.reader.sizes(
                 argument(call, 1, "output_size"), self.scope, frozenset(), ()
             )
             layer = _Layer(fact, layer_name, dims=dims, output_size=output or None)
