@@ -232,6 +232,20 @@ def test_missing_zero_grad_and_wrong_order_are_reported_on_their_calls() -> None
     assert found == [(3, "TRN302"), (4, "TRN301")]
 
 
+def test_zero_grad_in_a_helper_of_this_file_counts() -> None:
+    found = codes(
+        """\
+        def reset(opt):
+            opt.zero_grad(set_to_none=True)
+        for x, y in train_loader:
+            reset(optimizer)
+            criterion(model(x), y).backward()
+            optimizer.step()
+        """
+    )
+    assert found == []
+
+
 def test_zero_grad_of_another_optimizer_between_backward_and_step_is_fine() -> None:
     found = codes(
         """\

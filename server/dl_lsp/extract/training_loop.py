@@ -239,6 +239,7 @@ class LoopExtractor:
         self.tf1_session = False
         self.tf1_optimizers: set[str] = set()
         self.training_calls: list[TrainingCallFact] = []
+        self.clearing_functions: set[str] = set()
 
     # The whole file once: what each assigned name holds.
     def _survey(self) -> None:
@@ -348,6 +349,12 @@ class LoopExtractor:
         global_no_grad = False
         indexes = [self.index(scope) for scope in self.context.scopes]
         file_zero_grad = any(found.zero_grads for found in indexes)
+        # Helpers of this file that clear gradients (``def reset(opt): opt.zero_grad()``).
+        self.clearing_functions = {
+            found.scope.name.rsplit(".", 1)[-1]
+            for found in indexes
+            if found.zero_grads and found.scope.parent is not None
+        }
         for found in indexes:
             scope = found.scope
             if any(kind == "eval" for _, kind, _, _ in found.modes):
@@ -436,6 +443,7 @@ class LoopExtractor:
         backward = [(i, call) for i, call in found.backward if found.inside(index, i)]
         steps = [(i, call, opt) for i, call, opt in found.steps if found.inside(index, i)]
         zero_grads = [item for item in found.zero_grads if found.inside(index, item[0])]
+        zero_grads += self._helper_zero_grads(found, index)
         statements = found.scope.statements
         nested = [
             j for j in range(index + 1, found.ends[index]) if isinstance(statements[j], _BRANCHING)
@@ -476,6 +484,19 @@ class LoopExtractor:
             zero_grad_before_step=zero_between,
             iterable=_loop_iterable(statement),
         )
+
+    def _helper_zero_grads(
+        self, found: ScopeIndex, index: int
+    ) -> list[tuple[int, ast.Call | ast.stmt, str | None]]:
+        """Calls in the loop to this file's helpers that clear gradients."""
+        if not self.clearing_functions:
+            return []
+        return [
+            (position, call, None)
+            for position in range(index + 1, found.ends[index])
+            for call in found.scope.calls[position][1]
+            if last_name(call.func) in self.clearing_functions
+        ]
 
     def _order(
         self,
