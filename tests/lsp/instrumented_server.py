@@ -3,11 +3,13 @@
 - ``SLOW_ANALYSIS``: the extractor sleeps 2 s (time.sleep releases the GIL, like I/O would),
   so requests can be cancelled while they wait for the analysis;
 - ``EXPLODING_RULE``: the LOB check raises (the engine records it in ``Analysis.failures``);
-- ``ENGINE_CRASH``: ``analyze_source`` itself raises.
+- ``ENGINE_CRASH``: ``analyze_source`` itself raises;
+- ``PRINTS_TO_STDOUT``: the extractor prints, from Python and straight to file descriptor 1.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from typing import Any
@@ -26,6 +28,9 @@ def _extract(source: Any, settings: Any) -> Any:
     _text.value = source.text
     if "SLOW_ANALYSIS" in source.text:
         time.sleep(2.0)
+    if "PRINTS_TO_STDOUT" in source.text:
+        print("debugging output from a rule")
+        os.write(1, b"Content-Length: 3\r\n\r\n{}}")
     return _real_extract(source, settings)
 
 

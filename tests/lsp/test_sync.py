@@ -116,3 +116,15 @@ def test_an_engine_crash_is_logged_and_the_server_keeps_serving() -> None:
         assert server.shutdown_and_exit() == 0
     finally:
         server.close()
+
+
+def test_output_printed_by_a_rule_does_not_corrupt_the_protocol() -> None:
+    server = RawServer(INSTRUMENTED_SERVER)
+    try:
+        server.initialize()
+        server.open(URI, KERAS + "PRINTS_TO_STDOUT = 1\n")
+        assert "LLM" in {d["code"] for d in server.diagnostics(URI, 1)}
+        assert server.shutdown_and_exit() == 0
+        assert b"debugging output from a rule" in server.stderr
+    finally:
+        server.close()

@@ -6,10 +6,11 @@ import asyncio
 import contextlib
 import json
 import logging
+import os
 import sys
 import threading
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, BinaryIO
 
 import cattrs
 from lsprotocol import types
@@ -193,11 +194,25 @@ def create_server() -> DlLanguageServer:
     return ls
 
 
+def protocol_streams() -> tuple[BinaryIO, BinaryIO]:
+    """stdin and stdout for LSP alone: anything else that writes to stdout (a print in a rule, a
+    C library) lands on stderr instead of corrupting the protocol stream."""
+    try:
+        sys.stdout.flush()
+        descriptor = sys.stdout.fileno()
+        transport = os.fdopen(os.dup(descriptor), "wb")
+        os.dup2(sys.stderr.fileno(), descriptor)
+    except (OSError, ValueError, AttributeError):  # no real file descriptors: leave them be
+        return sys.stdin.buffer, sys.stdout.buffer
+    return sys.stdin.buffer, transport
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Serve LSP over stdin/stdout until the client says exit (or closes stdin)."""
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="dl-lsp: %(message)s")
+    stdin, stdout = protocol_streams()
     ls = create_server()
-    ls.start_io()
+    ls.start_io(stdin, stdout)
     return ls.exit_code()
 
 
