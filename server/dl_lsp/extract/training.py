@@ -210,10 +210,10 @@ def _batch_size(
 ) -> BatchSizeFact | None:
     qualified = context.qualify(call.func) or ""
     name = call.func.attr if isinstance(call.func, ast.Attribute) else qualified.rsplit(".", 1)[-1]
-    if (
-        name != "fit"
-        and name != "fit_generator"
-        and _is_evaluation_loader(call, statement, scope, context)
+    if name != "batch" and name not in _BATCHED_TRAINING_CALLS:
+        return None
+    if name not in ("fit", "fit_generator") and _is_evaluation_loader(
+        call, statement, scope, context
     ):
         return None
     if name == "batch" and isinstance(call.func, ast.Attribute) and len(call.args) == 1:
