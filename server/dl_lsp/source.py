@@ -13,6 +13,7 @@ import io
 import re
 import warnings
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from dl_lsp.facts.span import Span
 
@@ -61,12 +62,18 @@ class ParsedSource:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        # Python ends lines at \n, \r and \r\n only (str.splitlines also splits at \f, \x1c...).
-        self.lines: list[str] = [line.rstrip("\r\n") for line in split_lines(text)]
         self.tree: ast.Module | None
         self.syntax_errors: tuple[SyntaxProblem, ...]
         self.tree, self.syntax_errors = _parse_tolerantly(text)
         self.pragmas = read_pragmas(text) if "dl-lsp" in text else Pragmas()
+        # In ASCII text, ``ast``'s byte columns are already code-point columns.
+        self._ascii = text.isascii()
+
+    @cached_property
+    def lines(self) -> list[str]:
+        """The lines without their endings (split only when first asked for)."""
+        # Python ends lines at \n, \r and \r\n only (str.splitlines also splits at \f, \x1c...).
+        return [line.rstrip("\r\n") for line in split_lines(self.text)]
 
     def line_text(self, line: int) -> str:
         """The text of a 1-based line, or '' when out of range."""
@@ -74,6 +81,8 @@ class ParsedSource:
 
     def char_column(self, line: int, byte_column: int) -> int:
         """Convert ``ast``'s UTF-8 byte column on a 1-based line into a code-point column."""
+        if self._ascii:
+            return byte_column
         text = self.line_text(line)
         if text.isascii():
             return byte_column
@@ -83,8 +92,10 @@ class ParsedSource:
         """The code-point range of an ``ast`` node (expressions and statements)."""
         line: int = getattr(node, "lineno", 1)
         end_line: int = getattr(node, "end_lineno", None) or line
-        column = self.char_column(line, getattr(node, "col_offset", 0))
         end_byte = getattr(node, "end_col_offset", None)
+        if self._ascii and end_byte is not None:
+            return Span(line, getattr(node, "col_offset", 0), end_line, end_byte)
+        column = self.char_column(line, getattr(node, "col_offset", 0))
         end_column = (
             self.char_column(end_line, end_byte)
             if end_byte is not None
@@ -109,6 +120,14 @@ def split_lines(text: str) -> list[str]:
 
 
 def _parse_tolerantly(text: str) -> tuple[ast.Module | None, tuple[SyntaxProblem, ...]]:
+    error: SyntaxError | None = None
+    if "\x00" not in text:
+        try:
+            return _parse(text), ()  # the common case: the text is valid as it is
+        except SyntaxError as caught:
+            error = caught
+        except (ValueError, RecursionError, MemoryError) as fatal:
+            return None, (SyntaxProblem(_describe(fatal), Span(1, 0, 1, 0)),)
     lines = split_lines(text)
     problems: list[SyntaxProblem] = []
     repaired: set[int] = set()
@@ -116,45 +135,60 @@ def _parse_tolerantly(text: str) -> tuple[ast.Module | None, tuple[SyntaxProblem
         problems.extend(_replace_nul_bytes(lines))
     limit = _MAX_REPAIRS_LARGE if len(text) > _LARGE_TEXT else _MAX_REPAIRS
     for _ in range(limit + 1):
-        try:
-            with warnings.catch_warnings():
-                # Invalid escape sequences in snippets are not our business.
-                warnings.simplefilter("ignore")
-                return ast.parse("".join(lines), type_comments=False), tuple(problems)
-        except SyntaxError as error:
-            line = error.lineno or 0
-            if not 0 < line <= len(lines):
-                # An error past the end (unexpected EOF): drop the last non-blank line.
-                line = _last_code_line(lines)
-                if line == 0:
-                    break
-            if _is_original_error(error, line, repaired):
-                problems.append(_problem_from(error, line, lines))
-            if _missing_block(error):
-                header = _previous_code_line(
-                    lines, line + 1 if line == error.lineno else line, set()
-                )
-                if header and header not in repaired and _close_header(lines, header):
-                    repaired.add(header)
-                    continue
-            if "unterminated triple-quoted" in (error.msg or ""):
-                # Everything after the opening quotes was inside the string.
-                for number in range(line, len(lines) + 1):
-                    lines[number - 1] = _repair_line(lines[number - 1], error)
-                    repaired.add(number)
-                continue
-            if line in repaired or not lines[line - 1].strip():
-                # The same place fails again: the cause is above (an unclosed bracket).
-                line = _previous_code_line(lines, line, repaired)
-                if line == 0:
-                    break
-            lines[line - 1] = _repair_line(lines[line - 1], error)
-            repaired.add(line)
-        except (ValueError, RecursionError, MemoryError) as error:
-            # NUL bytes, or nesting too deep for the compiler: nothing to analyse.
-            problems.append(SyntaxProblem(_describe(error), Span(1, 0, 1, 0)))
-            return None, tuple(problems)
+        if error is None:
+            try:
+                return _parse("".join(lines)), tuple(problems)
+            except SyntaxError as caught:
+                error = caught
+            except (ValueError, RecursionError, MemoryError) as fatal:
+                # NUL bytes, or nesting too deep for the compiler: nothing to analyse.
+                problems.append(SyntaxProblem(_describe(fatal), Span(1, 0, 1, 0)))
+                return None, tuple(problems)
+        if not _repair(error, lines, problems, repaired):
+            break
+        error = None
     return None, tuple(problems)
+
+
+def _repair(
+    error: SyntaxError, lines: list[str], problems: list[SyntaxProblem], repaired: set[int]
+) -> bool:
+    """Record the error (unless a repair caused it) and neutralise the line behind it; False
+    when there is nothing left to repair."""
+    line = error.lineno or 0
+    if not 0 < line <= len(lines):
+        # An error past the end (unexpected EOF): drop the last non-blank line.
+        line = _last_code_line(lines)
+        if line == 0:
+            return False
+    if _is_original_error(error, line, repaired):
+        problems.append(_problem_from(error, line, lines))
+    if _missing_block(error):
+        header = _previous_code_line(lines, line + 1 if line == error.lineno else line, set())
+        if header and header not in repaired and _close_header(lines, header):
+            repaired.add(header)
+            return True
+    if "unterminated triple-quoted" in (error.msg or ""):
+        # Everything after the opening quotes was inside the string.
+        for number in range(line, len(lines) + 1):
+            lines[number - 1] = _repair_line(lines[number - 1], error)
+            repaired.add(number)
+        return True
+    if line in repaired or not lines[line - 1].strip():
+        # The same place fails again: the cause is above (an unclosed bracket).
+        line = _previous_code_line(lines, line, repaired)
+        if line == 0:
+            return False
+    lines[line - 1] = _repair_line(lines[line - 1], error)
+    repaired.add(line)
+    return True
+
+
+def _parse(text: str) -> ast.Module:
+    with warnings.catch_warnings():
+        # Invalid escape sequences in snippets are not our business.
+        warnings.simplefilter("ignore")
+        return ast.parse(text, type_comments=False)
 
 
 def _describe(error: BaseException) -> str:

@@ -96,38 +96,74 @@ def build_scopes(tree: ast.Module) -> list[Scope]:
 
 
 _STATEMENT_BODIES = frozenset({"body", "orelse", "finalbody", "handlers", "cases"})
+# Fields that never hold an expression with a call: names, operators, contexts, flags.
+_LEAF_FIELDS = frozenset(
+    {
+        "ctx",
+        "id",
+        "attr",
+        "arg",
+        "name",
+        "names",
+        "module",
+        "level",
+        "op",
+        "ops",
+        "kind",
+        "conversion",
+        "is_async",
+        "simple",
+        "type_comment",
+        "rest",
+        "kwd_attrs",
+    }
+)
+# For each node type, the fields worth entering when looking for calls (filled on first use).
+_EXPRESSION_FIELDS: dict[type, tuple[str, ...]] = {ast.Constant: (), ast.Lambda: ()}
+_STATEMENT_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _fields_with_calls(node_type: type, skipped: frozenset[str]) -> tuple[str, ...]:
+    fields: tuple[str, ...] = getattr(node_type, "_fields", ())
+    return tuple(name for name in fields if name not in _LEAF_FIELDS and name not in skipped)
 
 
 def own_calls(statement: ast.stmt) -> list[ast.Call]:
-    """Calls in a statement's own expressions (not in the statements of its blocks)."""
+    """Calls in a statement's own expressions (not in the statements of its blocks, nor in
+    lambdas), in source order."""
+    stack: list[ast.AST | None] = []
     if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-        stack: list[ast.AST] = list(statement.decorator_list)
+        stack.extend(statement.decorator_list)
     else:
-        stack = []
-        for name in statement._fields:
-            if name in _STATEMENT_BODIES:
-                continue
+        statement_type = type(statement)
+        fields = _STATEMENT_FIELDS.get(statement_type)
+        if fields is None:
+            fields = _fields_with_calls(statement_type, _STATEMENT_BODIES)
+            _STATEMENT_FIELDS[statement_type] = fields
+        for name in fields:
             value = getattr(statement, name, None)
             if type(value) is list:
-                stack.extend(item for item in value if isinstance(item, ast.AST))
-            elif isinstance(value, ast.AST):
+                stack.extend(value)
+            elif value is not None:
                 stack.append(value)
     calls: list[ast.Call] = []
-    call_type, lambda_type, list_type = ast.Call, ast.Lambda, list
+    call_type, list_type, expression_fields = ast.Call, list, _EXPRESSION_FIELDS
     while stack:
         node = stack.pop()
+        if node is None:
+            continue  # the key of ``**mapping`` in a dict display
         node_type = type(node)
         if node_type is call_type:
             calls.append(node)  # type: ignore[arg-type]
-        elif node_type is lambda_type:
-            continue
-        for name in node._fields:
-            if name == "ctx":
-                continue
+        fields = expression_fields.get(node_type)
+        if fields is None:
+            fields = _fields_with_calls(node_type, frozenset())
+            expression_fields[node_type] = fields
+        for name in fields:
             value = getattr(node, name, None)
             if type(value) is list_type:
-                stack.extend(item for item in value if isinstance(item, ast.AST))
-            elif isinstance(value, ast.AST):
+                stack.extend(value)
+            elif value is not None:
                 stack.append(value)
     if len(calls) > 1:
         calls.sort(key=lambda call: (call.lineno, call.col_offset))
