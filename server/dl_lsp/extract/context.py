@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
+from dl_lsp.extract.calls import CallIndex
 from dl_lsp.extract.names import ImportTable
 from dl_lsp.extract.scopes import ConstantResolver, Scope, build_scopes
 from dl_lsp.facts import Framework, Span
@@ -17,15 +18,21 @@ class ExtractionContext:
     tree: ast.Module
     imports: ImportTable
     scopes: list[Scope]
+    calls: CallIndex
     resolver: ConstantResolver = field(default_factory=ConstantResolver)
-    # Several extractors qualify the same call: remember the answer per node.
-    _qualified: dict[int, str | None] = field(default_factory=dict)
+    # Several extractors qualify the same node: remember the answer per node.
+    _qualified: dict[ast.AST, str | None] = field(default_factory=dict)
 
     @classmethod
     def create(cls, source: ParsedSource, tree: ast.Module) -> ExtractionContext:
         scopes = build_scopes(tree)
         statements = (statement for scope in scopes for statement in scope.statements)
-        return cls(source, tree, ImportTable.from_statements(statements), scopes)
+        imports = ImportTable.from_statements(statements)
+        calls = CallIndex(scopes, imports)
+        qualified: dict[ast.AST, str | None] = {
+            site.node.func: site.qualified or None for site in calls.sites
+        }
+        return cls(source, tree, imports, scopes, calls, _qualified=qualified)
 
     @property
     def dominant(self) -> Framework | None:
@@ -39,10 +46,13 @@ class ExtractionContext:
         return self.source.span(node)
 
     def qualify(self, node: ast.AST) -> str | None:
-        key = id(node)
-        if key not in self._qualified:
-            self._qualified[key] = self.imports.qualify(node)
-        return self._qualified[key]
+        """The dotted name of an expression with import aliases resolved (``CallIndex`` has
+        it already for every callee)."""
+        try:
+            return self._qualified[node]
+        except KeyError:
+            qualified = self._qualified[node] = self.imports.qualify(node)
+            return qualified
 
 
 def keyword(call: ast.Call, *names: str) -> ast.expr | None:

@@ -77,13 +77,19 @@ class ImportTable:
 
     def qualify(self, node: ast.AST) -> str | None:
         """The qualified name of a dotted expression, resolving import aliases."""
-        dotted = dotted_name(node)
-        if dotted is None:
-            return None
-        root, _, rest = dotted.partition(".")
+        # ``name`` and ``name.attr`` (most callees) without building the dotted name first.
+        if isinstance(node, ast.Name):
+            root, rest = node.id, ""
+        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            root, rest = node.value.id, node.attr
+        else:
+            dotted = dotted_name(node)
+            if dotted is None:
+                return None
+            root, _, rest = dotted.partition(".")
         base = self.bindings.get(root) or _CONVENTIONAL_ROOTS.get(root)
         if base is None:
-            return dotted
+            base = root
         return f"{base}.{rest}" if rest else base
 
     @property

@@ -30,6 +30,19 @@ _BATCHED_TRAINING_CALLS = (
 )
 # Position of batch_size when given positionally.
 _BATCH_POSITION = {"fit": 2, "DataLoader": 1, "flow": 2}
+# Every call name the training facts come from; other calls are not looked at.
+_TRAINING_NAMES = frozenset(
+    {
+        "compile",
+        "batch",
+        *_FIT_METHODS,
+        *_EVAL_METHODS,
+        *_BATCHED_TRAINING_CALLS,
+        *TORCH_LOSSES,
+        *TORCH_OPTIMIZERS,
+        *KERAS_OPTIMIZERS,
+    }
+)
 
 
 def scope_calls(scope: Scope) -> Iterator[ast.Call]:
@@ -51,27 +64,25 @@ def extract_training(context: ExtractionContext) -> TrainingFacts:
     fit_calls: list[FitCallFact] = []
     metrics: list[str] = []
     seen_losses: set[tuple[int, int]] = set()
-    for scope in context.scopes:
-        for statement, calls in scope.calls:
-            for call in calls:
-                method = call.func.attr if isinstance(call.func, ast.Attribute) else None
-                if method == "compile":
-                    loss = _compile_loss(call, scope, context)
-                    if loss is not None:
-                        losses.append(loss)
-                        seen_losses.add((loss.span.line, loss.span.column))
-                    metrics.extend(_metrics(call, scope, context))
-                loss = _torch_loss(call, scope, context)
-                if loss is not None and (loss.span.line, loss.span.column) not in seen_losses:
-                    losses.append(loss)
-                optimizer = _optimizer(call, scope, context)
-                if optimizer is not None:
-                    optimizers.append(optimizer)
-                batch = _batch_size(call, statement, scope, context)
-                if batch is not None:
-                    batch_sizes.append(batch)
-                if method in _FIT_METHODS or method in _EVAL_METHODS:
-                    fit_calls.append(_fit_call(call, method, context))
+    for site in context.calls.named(_TRAINING_NAMES):
+        call, scope, method = site.node, site.scope, site.method
+        if method == "compile":
+            loss = _compile_loss(call, scope, context)
+            if loss is not None:
+                losses.append(loss)
+                seen_losses.add((loss.span.line, loss.span.column))
+            metrics.extend(_metrics(call, scope, context))
+        loss = _torch_loss(call, scope, context)
+        if loss is not None and (loss.span.line, loss.span.column) not in seen_losses:
+            losses.append(loss)
+        optimizer = _optimizer(call, scope, context)
+        if optimizer is not None:
+            optimizers.append(optimizer)
+        batch = _batch_size(call, site.statement, scope, context)
+        if batch is not None:
+            batch_sizes.append(batch)
+        if method in _FIT_METHODS or method in _EVAL_METHODS:
+            fit_calls.append(_fit_call(call, method, context))
     return TrainingFacts(
         losses=tuple(losses),
         optimizers=tuple(optimizers),

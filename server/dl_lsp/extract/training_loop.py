@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from dl_lsp.extract.calls import CallSite, by_scope
 from dl_lsp.extract.context import ExtractionContext, argument, keyword
 from dl_lsp.extract.names import dotted_name, last_name
 from dl_lsp.extract.scopes import Scope
@@ -105,6 +106,26 @@ _EVAL_WORD = re.compile(
     r"(?:loader|loaders|set|sets|data|dataset|dl|ds|iter|iterator|batches|gen|generator)?s?$"
 )
 _TRAINING_CALLS = frozenset({"fit", "fit_generator", "train_on_batch"})
+# The call names a scope's index records (``LoopExtractor.index``).
+_INDEXED_NAMES = frozenset(
+    {
+        "backward",
+        "apply_gradients",
+        "eval",
+        "train",
+        "zero_",
+        "detach_",
+        *_STEP_METHODS,
+        *_ZERO_GRAD_METHODS,
+        *(name for name in _GRAD_SWITCHES if name is not None),
+    }
+)
+# Qualified constructor names ``LoopExtractor._classify_assignment`` may classify.
+_CLASSIFIED = re.compile(
+    r"(?i:schedul)"  # schedulers
+    r"|^(?:torch\.optim\.|optim\.)|Optimizer$"  # torch and TF1 optimizers
+    r"|^(?:torchvision\.models\.|timm\.|torch\.hub\.)|(?:\.from_pretrained|timm\.create_model)$"
+)
 _PRETRAINED_ROOTS = ("torchvision.models.", "timm.", "torch.hub.")
 
 
@@ -245,26 +266,26 @@ class LoopExtractor:
     def _survey(self) -> None:
         context = self.context
         for scope in context.scopes:
-            for statement, calls in scope.calls:
+            for statement in scope.statements:
                 if isinstance(statement, ast.ClassDef):
                     self.method_nodes.update(
                         id(item)
                         for item in statement.body
                         if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))
                     )
-                if not self.tf1_session:
-                    self.tf1_session = any(
-                        last_name(call.func) in _SESSION_NAMES
-                        and (context.qualify(call.func) or "") in _TF1_SESSIONS
-                        for call in calls
-                    )
-                if isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Call):
+                elif isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Call):
                     self._classify_assignment(statement)
+        self.tf1_session = any(
+            site.written_name in _SESSION_NAMES and site.qualified in _TF1_SESSIONS
+            for site in context.calls.named(_SESSION_NAMES)
+        )
 
     def _classify_assignment(self, statement: ast.Assign) -> None:
         value = statement.value
         assert isinstance(value, ast.Call)
         qualified = self.context.qualify(_constructor(value).func) or ""
+        if not _CLASSIFIED.search(qualified):
+            return  # none of the kinds below
         targets = [dotted_name(target) for target in statement.targets]
         names = {target for target in targets if target}
         if not names:
@@ -299,32 +320,35 @@ class LoopExtractor:
             or re.fullmatch(r"opt[a-z0-9]?", last) is not None
         )
 
-    def index(self, scope: Scope) -> ScopeIndex:
+    def index(self, scope: Scope, sites: list[CallSite]) -> ScopeIndex:
+        """The index of a scope from its calls named in ``_INDEXED_NAMES`` (``sites``)."""
         context = self.context
         found = ScopeIndex(scope, block_ends(scope.statements))
-        for position, (statement, calls) in enumerate(scope.calls):
+        for position, statement in enumerate(scope.statements):
             if isinstance(statement, ast.Assign) and _clears_grad(statement):
                 found.zero_grads.append((position, statement, None))
-            for call in calls:
-                method = method_name(call)
-                if method == "backward":
-                    found.backward.append((position, call))
-                elif method in _STEP_METHODS:
-                    optimizer = self._stepped_optimizer(call, method)
-                    if optimizer is not None:
-                        found.steps.append((position, call, optimizer))
-                elif method in _ZERO_GRAD_METHODS:
-                    found.zero_grads.append((position, call, receiver_text(call)))
-                elif method in ("zero_", "detach_") and ".grad" in (receiver_text(call) or ""):
-                    found.zero_grads.append((position, call, None))
-                elif method == "apply_gradients":
-                    found.tf_steps.append(position)
-                elif method == "eval" and not call.args and not call.keywords:
-                    found.modes.append((position, "eval", receiver_text(call), call))
-                elif method == "train" and isinstance(call.func, ast.Attribute):
-                    found.modes.append((position, _train_mode(call), receiver_text(call), call))
-                if method in _GRAD_SWITCHES and is_grad_disabling(call, context):
-                    found.grad_disabling.append(position)
+        for site in sites:
+            call, method, position = site.node, site.method, site.position
+            if method == "backward":
+                found.backward.append((position, call))
+            elif method in _STEP_METHODS:
+                optimizer = self._stepped_optimizer(call, method)
+                if optimizer is not None:
+                    found.steps.append((position, call, optimizer))
+            elif method in _ZERO_GRAD_METHODS:
+                found.zero_grads.append((position, call, receiver_text(call)))
+            elif method in ("zero_", "detach_") and ".grad" in (receiver_text(call) or ""):
+                found.zero_grads.append((position, call, None))
+            elif method == "apply_gradients":
+                found.tf_steps.append(position)
+            elif method == "eval" and not call.args and not call.keywords:
+                found.modes.append((position, "eval", receiver_text(call), call))
+            elif method == "train" and isinstance(call.func, ast.Attribute):
+                found.modes.append((position, _train_mode(call), receiver_text(call), call))
+            if method in _GRAD_SWITCHES and is_grad_disabling(call, context):
+                found.grad_disabling.append(position)
+        # ``p.grad = None`` statements first, then calls: back into statement order.
+        found.zero_grads.sort(key=lambda item: item[0])
         return found
 
     def _stepped_optimizer(self, call: ast.Call, method: str) -> str | None:
@@ -347,7 +371,9 @@ class LoopExtractor:
         eval_scopes: set[str] = set()
         no_grad_scopes: set[str] = set()
         global_no_grad = False
-        indexes = [self.index(scope) for scope in self.context.scopes]
+        indexed = by_scope(self.context.calls.named(_INDEXED_NAMES))
+        indexes = [self.index(scope, indexed.get(id(scope), [])) for scope in self.context.scopes]
+        dropout_calls = by_scope(self.context.calls.named(_FUNCTIONAL_DROPOUTS))
         file_zero_grad = any(found.zero_grads for found in indexes)
         # Helpers of this file that clear gradients (``def reset(opt): opt.zero_grad()``).
         self.clearing_functions = {
@@ -376,7 +402,7 @@ class LoopExtractor:
                     accumulations.extend(self._accumulations(found, loop_index, loop))
             evaluation_loops.extend(self._evaluation_loops(found))
             if id(scope.node) in self.method_nodes:
-                dropouts.extend(self._functional_dropouts(scope))
+                dropouts.extend(self._functional_dropouts(dropout_calls.get(id(scope), [])))
         validation = tuple(self._validation_on_training())
         return TrainingLoopFacts(
             gradient_loops=tuple(loop for _, loop in gradient_loops),
@@ -687,9 +713,10 @@ class LoopExtractor:
 
     # -- TRN306: functional dropout in module methods ------------------------------------------
 
-    def _functional_dropouts(self, scope: Scope) -> Iterator[FunctionalDropoutFact]:
-        for call in scope.iter_calls():
-            qualified = self.context.qualify(call.func) or ""
+    def _functional_dropouts(self, sites: list[CallSite]) -> Iterator[FunctionalDropoutFact]:
+        """From the calls of a method named like a functional dropout."""
+        for site in sites:
+            call, scope, qualified = site.node, site.scope, site.qualified
             name = qualified.rsplit(".", 1)[-1]
             if name not in _FUNCTIONAL_DROPOUTS or not qualified.startswith("torch.nn.functional."):
                 continue
@@ -752,17 +779,18 @@ class LoopExtractor:
 
     def _validation_on_training(self) -> Iterator[TrainingDataValidationFact]:
         context = self.context
+        training_calls = by_scope(context.calls.named(_TRAINING_CALLS))
         for scope in context.scopes:
             loaders: list[tuple[str, ast.Call, ast.expr]] = []
-            for statement, calls in scope.calls:
-                for call in calls:
-                    method = method_name(call)
-                    if method in _TRAINING_CALLS:
-                        self.training_calls.append(self._training_call(call, method))
-                    if method == "fit":
-                        found = self._fit_validation(call)
-                        if found is not None:
-                            yield found
+            for site in training_calls.get(id(scope), []):
+                method = site.method
+                if method in _TRAINING_CALLS:
+                    self.training_calls.append(self._training_call(site.node, method))
+                if method == "fit":
+                    found = self._fit_validation(site.node)
+                    if found is not None:
+                        yield found
+            for statement in scope.statements:
                 if (
                     isinstance(statement, ast.Assign)
                     and len(statement.targets) == 1

@@ -1,0 +1,106 @@
+"""The calls of a file, looked at once: the index the extractor families consult.
+
+Every family asks the same first questions of a call (what does it call, under which name, is it
+a method) and most calls matter to none of them. ``CallIndex`` answers those questions once per
+call and groups the calls by name, so that a family reads only the calls it has rules for,
+in file order (scopes in order, statements in order, calls in source order).
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+
+from dl_lsp.extract.names import ImportTable
+from dl_lsp.extract.scopes import Scope
+
+
+@dataclass(slots=True, eq=False)
+class CallSite:
+    """One call with the names the families ask for first."""
+
+    node: ast.Call
+    # The callee as a dotted name with import aliases resolved ('' when it is not a dotted name):
+    # ``torch.nn.functional.relu`` for ``F.relu(x)``.
+    qualified: str
+    # The name it is called by: the attribute of a method call, else the last part of
+    # ``qualified``: ``relu``, ``step`` for ``opt.step()`` and ``get_model().step()``.
+    name: str
+    # The attribute for ``receiver.method(...)``, None for calls of a plain name.
+    method: str | None
+    # The last name as written (``D`` for ``D(10)`` after ``from keras.layers import Dense as D``).
+    written_name: str | None
+    scope: Scope
+    statement: ast.stmt
+    position: int  # the statement's index in ``scope.statements`` and ``scope.calls``
+    order: int  # the call's index in file order
+
+
+class CallIndex:
+    """Every call of a file (outside lambdas), with its names, grouped by name."""
+
+    def __init__(self, scopes: list[Scope], imports: ImportTable) -> None:
+        self.sites: list[CallSite] = []
+        self._by_node: dict[ast.Call, CallSite] = {}
+        self._by_name: dict[str, list[CallSite]] = {}
+        for scope in scopes:
+            for position, (statement, calls) in enumerate(scope.calls):
+                for call in calls:
+                    self._add(call, scope, statement, position, imports)
+
+    def _add(
+        self,
+        call: ast.Call,
+        scope: Scope,
+        statement: ast.stmt,
+        position: int,
+        imports: ImportTable,
+    ) -> None:
+        func = call.func
+        qualified = imports.qualify(func) or ""
+        method: str | None = None
+        written: str | None = None
+        if isinstance(func, ast.Attribute):
+            method = written = name = func.attr
+        else:
+            written = func.id if isinstance(func, ast.Name) else None
+            name = qualified.rpartition(".")[2]
+        site = CallSite(
+            call, qualified, name, method, written, scope, statement, position, len(self.sites)
+        )
+        self.sites.append(site)
+        self._by_node[call] = site
+        by_name = self._by_name
+        if name in by_name:
+            by_name[name].append(site)
+        else:
+            by_name[name] = [site]
+        if written is not None and written != name:
+            by_name.setdefault(written, []).append(site)
+
+    def site(self, call: ast.Call) -> CallSite | None:
+        """The site of a call in the file's statements (None for calls inside lambdas)."""
+        return self._by_node.get(call)
+
+    def named(self, names: Collection[str]) -> list[CallSite]:
+        """The calls whose name (or last written name) is one of ``names``, in file order."""
+        found: list[list[CallSite]] = []
+        if len(names) < len(self._by_name):
+            found = [self._by_name[name] for name in names if name in self._by_name]
+        else:
+            found = [sites for name, sites in self._by_name.items() if name in names]
+        if not found:
+            return []
+        if len(found) == 1:
+            return list(found[0])
+        unique = {site.order: site for sites in found for site in sites}
+        return [unique[order] for order in sorted(unique)]
+
+
+def by_scope(sites: Iterable[CallSite]) -> dict[int, list[CallSite]]:
+    """Sites grouped under ``id(site.scope)``, each group in file order."""
+    grouped: dict[int, list[CallSite]] = {}
+    for site in sites:
+        grouped.setdefault(id(site.scope), []).append(site)
+    return grouped
