@@ -44,10 +44,14 @@ class CallIndex:
         self.sites: list[CallSite] = []
         self._by_node: dict[ast.Call, CallSite] = {}
         self._by_name: dict[str, list[CallSite]] = {}
+        self._by_scope: dict[int, list[tuple[ast.stmt, list[CallSite]]]] = {}
         for scope in scopes:
+            statements = self._by_scope[id(scope)] = []
             for position, (statement, calls) in enumerate(scope.calls):
+                start = len(self.sites)
                 for call in calls:
                     self._add(call, scope, statement, position, imports)
+                statements.append((statement, self.sites[start:]))
 
     def _add(
         self,
@@ -78,6 +82,10 @@ class CallIndex:
             by_name[name] = [site]
         if written is not None and written != name:
             by_name.setdefault(written, []).append(site)
+
+    def statements(self, scope: Scope) -> list[tuple[ast.stmt, list[CallSite]]]:
+        """Each statement of a scope with the sites of its calls (``Scope.calls`` as sites)."""
+        return self._by_scope.get(id(scope), [])
 
     def site(self, call: ast.Call) -> CallSite | None:
         """The site of a call in the file's statements (None for calls inside lambdas)."""

@@ -22,6 +22,9 @@ class ExtractionContext:
     resolver: ConstantResolver = field(default_factory=ConstantResolver)
     # Several extractors qualify the same node: remember the answer per node.
     _qualified: dict[ast.AST, str | None] = field(default_factory=dict)
+    # Results that more than one family reads, computed once by the first that asks
+    # (``devices.loop_flows``).
+    shared: dict[str, object] = field(default_factory=dict)
 
     @classmethod
     def create(cls, source: ParsedSource, tree: ast.Module) -> ExtractionContext:

@@ -7,7 +7,6 @@ import ast
 from dl_lsp.extract.catalog import DATASETS, DatasetInfo
 from dl_lsp.extract.context import ExtractionContext, argument, keyword
 from dl_lsp.extract.scopes import Scope
-from dl_lsp.extract.training import scope_calls
 from dl_lsp.facts import (
     DatasetFact,
     Evidence,
@@ -38,6 +37,20 @@ _INTEGER_LABEL_CALLS = frozenset({"LabelEncoder"})
 _MULTILABEL_CALLS = frozenset({"MultiLabelBinarizer"})
 _DIRECTORY_LOADERS = frozenset(
     {"flow_from_directory", "flow_from_dataframe", "image_dataset_from_directory"}
+)
+# Every call name ``collect_data_evidence`` reads (``dataset_of`` also reads ``tfds.*`` calls).
+_EVIDENCE_CALLS = frozenset(
+    {
+        "load_data",
+        "load",
+        "imread",
+        "IMREAD_COLOR",
+        *DATASETS,
+        *_DIRECTORY_LOADERS,
+        *_ONE_HOT_CALLS,
+        *_INTEGER_LABEL_CALLS,
+        *_MULTILABEL_CALLS,
+    }
 )
 
 
@@ -95,74 +108,71 @@ class DataEvidence:
 
 def collect_data_evidence(context: ExtractionContext) -> DataEvidence:
     evidence = DataEvidence()
-    for scope in context.scopes:
-        discarded = _loaders_with_discarded_labels(scope)
-        for call in scope_calls(scope):
-            qualified = context.qualify(call.func) or ""
-            name = (
-                call.func.attr
-                if isinstance(call.func, ast.Attribute)
-                else qualified.rsplit(".", 1)[-1]
+    discarded_in: dict[int, set[int]] = {}  # per scope, filled when first needed
+    for site in context.calls.sites:
+        call, scope, name = site.node, site.scope, site.name
+        if name not in _EVIDENCE_CALLS and not site.qualified.startswith("tfds"):
+            continue  # neither a dataset loader nor a call read below
+        found = dataset_of(call, context)
+        if found is not None:
+            key, info = found
+            evidence.datasets.append(
+                DatasetFact(
+                    key,
+                    context.span(call),
+                    info.input_type,
+                    info.num_classes,
+                    info.problem_type,
+                )
             )
-            found = dataset_of(call, context)
-            if found is not None:
-                key, info = found
-                evidence.datasets.append(
-                    DatasetFact(
-                        key,
-                        context.span(call),
-                        info.input_type,
-                        info.num_classes,
-                        info.problem_type,
-                    )
-                )
-                reason = f"{key} dataset"
-                if id(call) in discarded:
-                    info = DatasetInfo(info.input_type, None, None, info.raw_range)
-                if info.input_type is not None:
-                    evidence.input_types.append(
-                        (info.input_type, Evidence(reason, context.span(call)))
-                    )
-                if info.problem_type is not None:
-                    evidence.problem_types.append(
-                        (info.problem_type, Evidence(reason, context.span(call)))
-                    )
-                if info.num_classes is not None:
-                    evidence.num_classes.append(
-                        (info.num_classes, Evidence(reason, context.span(call)))
-                    )
-                if info.num_classes and evidence.label_encoding is None:
-                    evidence.label_encoding = LabelEncoding.INTEGER
-            if name in _DIRECTORY_LOADERS:
-                input_type, problem = _directory_loader(call, context)
-                reason = f"{name}(...)"
-                if input_type is not None:
-                    evidence.input_types.append((input_type, Evidence(reason, context.span(call))))
-                if problem is not None:
-                    evidence.problem_types.append((problem, Evidence(reason, context.span(call))))
-            if name in _ONE_HOT_CALLS:
-                evidence.label_encoding = LabelEncoding.ONE_HOT
-                classes = context.resolver.integer(
-                    argument(call, 1, "num_classes", "nb_classes"), scope
-                )
-                if name == "to_categorical" and classes is not None:
-                    evidence.num_classes.append(
-                        (classes, Evidence("to_categorical", context.span(call)))
-                    )
-            elif name in _INTEGER_LABEL_CALLS and evidence.label_encoding is None:
-                evidence.label_encoding = LabelEncoding.INTEGER
-            elif name in _MULTILABEL_CALLS:
+            reason = f"{key} dataset"
+            discarded = discarded_in.get(id(scope))
+            if discarded is None:
+                discarded = discarded_in[id(scope)] = _loaders_with_discarded_labels(scope)
+            if id(call) in discarded:
+                info = DatasetInfo(info.input_type, None, None, info.raw_range)
+            if info.input_type is not None:
+                evidence.input_types.append((info.input_type, Evidence(reason, context.span(call))))
+            if info.problem_type is not None:
                 evidence.problem_types.append(
-                    (ProblemType.MULTILABEL, Evidence("MultiLabelBinarizer", context.span(call)))
+                    (info.problem_type, Evidence(reason, context.span(call)))
                 )
-            if name in ("imread", "IMREAD_COLOR"):
-                flag = argument(call, 1, "flags")
-                gray = flag is not None and (
-                    context.resolver.integer(flag, scope) == 0
-                    or "GRAYSCALE" in context.source.segment(flag)
+            if info.num_classes is not None:
+                evidence.num_classes.append(
+                    (info.num_classes, Evidence(reason, context.span(call)))
                 )
-                kind = InputType.GRAYSCALE if gray else InputType.COLOR
-                evidence.input_types.append((kind, Evidence("cv2.imread", context.span(call))))
+            if info.num_classes and evidence.label_encoding is None:
+                evidence.label_encoding = LabelEncoding.INTEGER
+        if name in _DIRECTORY_LOADERS:
+            input_type, problem = _directory_loader(call, context)
+            reason = f"{name}(...)"
+            if input_type is not None:
+                evidence.input_types.append((input_type, Evidence(reason, context.span(call))))
+            if problem is not None:
+                evidence.problem_types.append((problem, Evidence(reason, context.span(call))))
+        if name in _ONE_HOT_CALLS:
+            evidence.label_encoding = LabelEncoding.ONE_HOT
+            classes = context.resolver.integer(
+                argument(call, 1, "num_classes", "nb_classes"), scope
+            )
+            if name == "to_categorical" and classes is not None:
+                evidence.num_classes.append(
+                    (classes, Evidence("to_categorical", context.span(call)))
+                )
+        elif name in _INTEGER_LABEL_CALLS and evidence.label_encoding is None:
+            evidence.label_encoding = LabelEncoding.INTEGER
+        elif name in _MULTILABEL_CALLS:
+            evidence.problem_types.append(
+                (ProblemType.MULTILABEL, Evidence("MultiLabelBinarizer", context.span(call)))
+            )
+        if name in ("imread", "IMREAD_COLOR"):
+            flag = argument(call, 1, "flags")
+            gray = flag is not None and (
+                context.resolver.integer(flag, scope) == 0
+                or "GRAYSCALE" in context.source.segment(flag)
+            )
+            kind = InputType.GRAYSCALE if gray else InputType.COLOR
+            evidence.input_types.append((kind, Evidence("cv2.imread", context.span(call))))
     for name in _CLASS_COUNT_NAMES:
         for _, value in context.module_scope.assignments.get(name, []):
             count = context.resolver.integer(value, context.module_scope)

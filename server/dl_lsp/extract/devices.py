@@ -11,7 +11,9 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import cast
 
+from dl_lsp.extract.calls import CallSite
 from dl_lsp.extract.catalog import TORCH_LOSSES
 from dl_lsp.extract.context import ExtractionContext, argument, keyword
 from dl_lsp.extract.names import dotted_name, last_name
@@ -213,7 +215,15 @@ class LoopFlow:
 
 
 def loop_flows(context: ExtractionContext) -> list[LoopFlow]:
-    """Every loop over a data loader in the file, followed statement by statement."""
+    """Every loop over a data loader in the file, followed statement by statement (computed
+    once per file: the device and the shape facts both read them)."""
+    shared = context.shared.get("loop_flows")
+    if shared is None:
+        shared = context.shared["loop_flows"] = _loop_flows(context)
+    return cast(list[LoopFlow], shared)
+
+
+def _loop_flows(context: ExtractionContext) -> list[LoopFlow]:
     flows: list[LoopFlow] = []
     for scope in context.scopes:
         calls_of: dict[int, list[ast.Call]] | None = None
@@ -282,8 +292,10 @@ class _BatchTracker:
             self._apply(statement)
 
     def _record_call(self, call: ast.Call) -> None:
+        if not self.tracked:
+            return
         callee = dotted_name(call.func)
-        if callee is None or not self.tracked:
+        if callee is None:
             return
         values = [*call.args, *(item.value for item in call.keywords)]
         arguments = [
@@ -524,10 +536,10 @@ def _survey_scope(
             blocks.update(_enclosing(scope))
         return blocks.get(id(statement), ())
 
-    for statement, calls in scope.calls:
+    for statement, sites in context.calls.statements(scope):
         _survey_statement(statement, around, scope, context, survey)
-        for call in calls:
-            _survey_call(call, statement, around, scope, context, survey, events)
+        for site in sites:
+            _survey_call(site, around, context, survey, events)
         visible = _sets_visible_devices(statement, context)
         if visible is not None:
             earlier = [event for event in events if event[0] < statement.lineno]
@@ -553,6 +565,8 @@ def _survey_statement(
 ) -> None:
     if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
         target, value = statement.targets[0], statement.value
+        if not isinstance(value, (ast.Constant, ast.Call)):
+            return
         name = dotted_name(target)
         if name is None:
             return
@@ -596,16 +610,14 @@ def _survey_statement(
 
 
 def _survey_call(
-    call: ast.Call,
-    statement: ast.stmt,
+    site: CallSite,
     around: Callable[[ast.stmt], tuple[ast.stmt, ...]],
-    scope: Scope,
     context: ExtractionContext,
     survey: _Survey,
     events: list[tuple[int, Span, str]],
 ) -> None:
+    call, statement, scope, qualified = site.node, site.statement, site.scope, site.qualified
     func = call.func
-    qualified = context.qualify(func) or ""
     is_check = qualified in ("torch.cuda.is_available", "torch.cuda.device_count")
     if is_check and survey.availability is None:
         survey.availability = context.span(call)
@@ -801,6 +813,8 @@ def _survey_method(
             and first.value.startswith("module")
         ):
             survey.strips_prefix = True
+    if method not in ("state_dict", "load_state_dict"):
+        return
     receiver = dotted_name(func.value)
     if receiver is None:
         return
@@ -1131,11 +1145,6 @@ def _factories_without_device(
     moved_calls: set[int] = set()
     moved_names: set[str] = set()
     created: list[tuple[ast.Call, str, str | None]] = []
-    indices: set[int] = set()  # a CPU index tensor may index a CUDA tensor
-    for statement, _ in scope.calls:
-        for node in ast.walk(statement):
-            if isinstance(node, ast.Subscript):
-                indices.update(id(inner) for inner in ast.walk(node.slice))
     for statement, calls in scope.calls:
         target = (
             statement.targets[0].id
@@ -1163,6 +1172,13 @@ def _factories_without_device(
                 continue  # a 0-dim tensor mixes with CUDA tensors
             direct = target if getattr(statement, "value", None) is call else None
             created.append((call, qualified, direct))
+    if not created:
+        return
+    indices: set[int] = set()  # a CPU index tensor may index a CUDA tensor
+    for statement, _ in scope.calls:
+        for node in ast.walk(statement):
+            if isinstance(node, ast.Subscript):
+                indices.update(id(inner) for inner in ast.walk(node.slice))
     for call, qualified, name in created:
         if id(call) in moved_calls or id(call) in indices:
             continue

@@ -179,22 +179,22 @@ class RangeFlow:
         qualified = context.qualify(call.func) or ""
         func = call.func
         name = func.attr if isinstance(func, ast.Attribute) else qualified.rsplit(".", 1)[-1]
-        span = context.span(call)
         found = dataset_of(call, context)
         if found is not None:
             key, info = found
             if not info.raw_range:
                 return UNKNOWN
             if key in ("read_csv", "read_excel", "loadtxt", "genfromtxt"):
-                return RangeState("raw_tabular", Evidence(f"{name}(...)", span))
+                return RangeState("raw_tabular", Evidence(f"{name}(...)", context.span(call)))
             kind = "raw_tabular" if info.input_type is InputType.TABULAR else "raw"
-            raw = RangeState(kind, Evidence(f"{key} loader", span))
+            raw = RangeState(kind, Evidence(f"{key} loader", context.span(call)))
             return ((raw, UNKNOWN), (raw, UNKNOWN))
         if name == "ImageDataGenerator":
             if any(keyword(call, option) is not None for option in _GENERATOR_NORMALIZERS):
                 self.saw_normalization = True
                 return NORMALIZED
-            return RangeState("raw", Evidence("ImageDataGenerator without rescale=", span))
+            evidence = Evidence("ImageDataGenerator without rescale=", context.span(call))
+            return RangeState("raw", evidence)
         if name in ("flow", "flow_from_directory", "flow_from_dataframe") and isinstance(
             func, ast.Attribute
         ):
@@ -204,9 +204,9 @@ class RangeFlow:
             data = argument(call, 0, "x")
             return _first(self._eval(data, scope, env)) if data is not None else UNKNOWN
         if name == "image_dataset_from_directory":
-            return RangeState("raw", Evidence("image_dataset_from_directory", span))
+            return RangeState("raw", Evidence("image_dataset_from_directory", context.span(call)))
         if _is_image_reader(qualified, name):
-            return RangeState("raw", Evidence(f"{name}(...)", span))
+            return RangeState("raw", Evidence(f"{name}(...)", context.span(call)))
         if name in NORMALIZING_CALLS:
             self.saw_normalization = True
             return NORMALIZED

@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, replace
 
+from dl_lsp.extract.calls import CallSite
 from dl_lsp.extract.context import ExtractionContext, argument, keyword
 from dl_lsp.extract.data import dataset_of
 from dl_lsp.extract.names import dotted_name
@@ -186,6 +187,8 @@ class Value:
 
     def data(self) -> Value:
         """The same data after an operation that keeps its content (not its object role)."""
+        if self is UNKNOWN:
+            return self
         return Value(
             leak=self.leak,
             split_part=self.split_part,
@@ -323,6 +326,12 @@ class PipelineFlow:
     # -- expressions ---------------------------------------------------------------------------
 
     def _eval(self, node: ast.expr, scope: Scope, env: dict[str, State]) -> State:
+        if isinstance(node, ast.Call):
+            key = id(node)
+            if key not in self.cache:
+                self.cache[key] = UNKNOWN  # recursion guard
+                self.cache[key] = self._eval_call(node, scope, env)
+            return self.cache[key]
         if isinstance(node, ast.Name):
             return self._lookup(node.id, env)
         if isinstance(node, ast.Tuple):
@@ -337,12 +346,6 @@ class PipelineFlow:
             return UNKNOWN
         if isinstance(node, ast.BinOp):
             return self._eval_binop(node, scope, env)
-        if isinstance(node, ast.Call):
-            key = id(node)
-            if key not in self.cache:
-                self.cache[key] = UNKNOWN  # recursion guard
-                self.cache[key] = self._eval_call(node, scope, env)
-            return self.cache[key]
         return UNKNOWN
 
     def _eval_subscript(self, node: ast.Subscript, scope: Scope, env: dict[str, State]) -> State:
@@ -367,6 +370,8 @@ class PipelineFlow:
     def _eval_binop(self, node: ast.BinOp, scope: Scope, env: dict[str, State]) -> State:
         left = first(self._eval(node.left, scope, env))
         right = first(self._eval(node.right, scope, env))
+        if left is UNKNOWN and right is UNKNOWN and not isinstance(node.op, ast.Div):
+            return UNKNOWN  # what the general case below computes for two unknown operands
         base = left if left != UNKNOWN else right
         result = replace(base.data(), one_hot=None, one_hot_origin=None)
         if left.leak is None and right.leak is not None:
@@ -391,8 +396,11 @@ class PipelineFlow:
 
     def _eval_call(self, call: ast.Call, scope: Scope, env: dict[str, State]) -> State:
         func = call.func
-        qualified = self.context.qualify(func) or ""
-        name = self._name(call)
+        site = self.context.calls.site(call)
+        if site is not None:
+            qualified, name = site.qualified, site.name
+        else:
+            qualified, name = self.context.qualify(func) or "", self._name(call)
         if name not in _HANDLED_CALLS and not isinstance(func, ast.Call):
             # Most calls (layers, printing, plotting) neither create nor pass on a state;
             # a call by name may still be a criterion or a model.
@@ -830,11 +838,11 @@ def _survey_seeds(context: ExtractionContext) -> SeedSurvey:
     # Seeding helpers defined here are read like any other code; others are unknown.
     defined = {scope.name.rsplit(".", 1)[-1] for scope in context.scopes[1:]}
     for scope in context.scopes:
-        for statement, calls in scope.calls:
+        for statement, sites in context.calls.statements(scope):
             if isinstance(statement, ast.Assign):
                 _determinism_assignment(statement, context, survey)
-            for call in calls:
-                _seed_call(call, context, survey, defined)
+            for site in sites:
+                _seed_call(site, context, survey, defined)
     return survey
 
 
@@ -860,18 +868,13 @@ def _determinism_assignment(
 
 
 def _seed_call(
-    call: ast.Call, context: ExtractionContext, survey: SeedSurvey, defined: set[str]
+    site: CallSite, context: ExtractionContext, survey: SeedSurvey, defined: set[str]
 ) -> None:
-    func = call.func
-    if isinstance(func, ast.Attribute):
-        name = func.attr
-    else:
-        name = (context.qualify(func) or "").rsplit(".", 1)[-1]
+    call, name, qualified = site.node, site.name, site.qualified
     if name not in _SURVEYED_CALLS and "seed" not in name.lower():
         if call.keywords:
             _keyword_facts(call, context, survey)
         return
-    qualified = context.qualify(func) or ""
     family = _SEED_CALLS.get(qualified)
     given = bool(call.args or call.keywords)
     if family is None and "seed" in name.lower():

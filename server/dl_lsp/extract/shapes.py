@@ -19,7 +19,6 @@ from dataclasses import dataclass, field, replace
 from dl_lsp.extract.context import ExtractionContext, argument, keyword
 from dl_lsp.extract.devices import LoopFlow, loop_flows
 from dl_lsp.extract.layers import layer_from_call
-from dl_lsp.extract.names import last_name
 from dl_lsp.extract.scopes import Scope
 from dl_lsp.extract.sequential import is_sequential_call, unwrap_device_moves
 from dl_lsp.extract.shape_arithmetic import (
@@ -56,6 +55,9 @@ _RESIZING_TRANSFORMS = frozenset(
     {"Resize", "Scale", "CenterCrop", "RandomCrop", "RandomResizedCrop", "RandomSizedCrop"}
 )
 _OPAQUE_TRANSFORMS = frozenset({"Pad", "Lambda", "FiveCrop", "TenCrop"})
+_TRANSFORMS_READ = _RESIZING_TRANSFORMS | _OPAQUE_TRANSFORMS | {"Grayscale"}
+# Calls that change what a dataset delivers: other datasets and the transforms read above.
+_SIZE_CHANGING_CALLS = _TRANSFORMS_READ | frozenset(DATASET_SIZES)
 _PASSTHROUGH_KINDS = (LayerKind.DROPOUT, LayerKind.ACTIVATION)
 _PASSTHROUGH_LAYERS = frozenset(
     {"Identity", "InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d", "LocalResponseNorm"}
@@ -826,32 +828,32 @@ class _InputSizes:
         return self.sizes.get(model)
 
     def _probes(self) -> None:
-        for scope in self.context.scopes:
-            for call in scope.iter_calls():
-                func = call.func
-                if isinstance(func, ast.Name) and func.id in self.by_alias and call.args:
-                    probe = _probe_of(call.args[0], scope, call.lineno, self.context)
-                    if probe is not None:
-                        self.sizes.setdefault(self.by_alias[func.id], probe)
-                    continue
-                qualified = self.context.qualify(func) or ""
-                if qualified.rsplit(".", 1)[-1] != "summary" or not call.args:
-                    continue
-                model = call.args[0]
-                if not (isinstance(model, ast.Name) and model.id in self.by_alias):
-                    continue
-                written = argument(call, 1, "input_size")
-                dims = self.context.resolver.int_tuple(written, scope) if written else None
-                if not dims or any(d is None for d in dims):
-                    continue
-                sizes = tuple(d for d in dims if d is not None)
-                if qualified.startswith("torchinfo"):
-                    sizes = sizes[1:]
-                elif not qualified.startswith("torchsummary"):
-                    continue
-                if sizes:
-                    evidence = Evidence(self.context.source.segment(call), self.context.span(call))
-                    self.sizes.setdefault(self.by_alias[model.id], InputSize(sizes, evidence))
+        """Models called with a probe tensor (``model(torch.randn(...))``) or summarised."""
+        for site in self.context.calls.named({"summary", *self.by_alias}):
+            call, scope, qualified = site.node, site.scope, site.qualified
+            func = call.func
+            if isinstance(func, ast.Name) and func.id in self.by_alias and call.args:
+                probe = _probe_of(call.args[0], scope, call.lineno, self.context)
+                if probe is not None:
+                    self.sizes.setdefault(self.by_alias[func.id], probe)
+                continue
+            if qualified.rsplit(".", 1)[-1] != "summary" or not call.args:
+                continue
+            model = call.args[0]
+            if not (isinstance(model, ast.Name) and model.id in self.by_alias):
+                continue
+            written = argument(call, 1, "input_size")
+            dims = self.context.resolver.int_tuple(written, scope) if written else None
+            if not dims or any(d is None for d in dims):
+                continue
+            sizes = tuple(d for d in dims if d is not None)
+            if qualified.startswith("torchinfo"):
+                sizes = sizes[1:]
+            elif not qualified.startswith("torchsummary"):
+                continue
+            if sizes:
+                evidence = Evidence(self.context.source.segment(call), self.context.span(call))
+                self.sizes.setdefault(self.by_alias[model.id], InputSize(sizes, evidence))
 
     def _dataset_users(self, dataset: InputSize, flows: list[LoopFlow]) -> None:
         """Models called with the loader's batches as they come (moved or cast at most)."""
@@ -904,33 +906,32 @@ def _dataset_size(
     channels, height, width = DATASET_SIZES[name]
     first = next(dataset for dataset in datasets if dataset.name == name)
     reason = f"{name} images"
-    for scope in context.scopes:
-        if scope.name.endswith("__getitem__"):
-            return None  # a dataset class of the file's own may reshape the images
-        for call in scope.iter_calls():
-            called = last_name(call.func)
-            if called in DATASET_SIZES and not _standard_transform(call, scope, context):
+    if any(scope.name.endswith("__getitem__") for scope in context.scopes):
+        return None  # a dataset class of the file's own may reshape the images
+    for site in context.calls.named(_SIZE_CHANGING_CALLS):
+        call, scope, called = site.node, site.scope, site.written_name
+        if called in DATASET_SIZES and not _standard_transform(call, scope, context):
+            return None
+        if called not in _TRANSFORMS_READ:
+            continue
+        qualified = site.qualified
+        if not qualified.startswith("torchvision") and "transforms" not in qualified:
+            continue
+        if called in _OPAQUE_TRANSFORMS:
+            return None
+        if called == "Grayscale":
+            written = argument(call, 0, "num_output_channels")
+            value = context.resolver.integer(written, scope)
+            if written is not None and value is None:
                 return None
-            if called not in _RESIZING_TRANSFORMS | _OPAQUE_TRANSFORMS | {"Grayscale"}:
-                continue
-            qualified = context.qualify(call.func) or ""
-            if not qualified.startswith("torchvision") and "transforms" not in qualified:
-                continue
-            if called in _OPAQUE_TRANSFORMS:
-                return None
-            if called == "Grayscale":
-                written = argument(call, 0, "num_output_channels")
-                value = context.resolver.integer(written, scope)
-                if written is not None and value is None:
-                    return None
-                channels = value if value is not None else 1
-                continue
-            size = context.resolver.int_tuple(argument(call, 0, "size"), scope)
-            if not size or len(size) > 2 or any(s is None or s <= 0 for s in size):
-                return None
-            sides = [s for s in size if s is not None]
-            height, width = (sides[0], sides[0]) if len(sides) == 1 else (sides[0], sides[1])
-            reason = f"{name} images after {called}"
+            channels = value if value is not None else 1
+            continue
+        size = context.resolver.int_tuple(argument(call, 0, "size"), scope)
+        if not size or len(size) > 2 or any(s is None or s <= 0 for s in size):
+            return None
+        sides = [s for s in size if s is not None]
+        height, width = (sides[0], sides[0]) if len(sides) == 1 else (sides[0], sides[1])
+        reason = f"{name} images after {called}"
     return InputSize((channels, height, width), Evidence(reason, first.span))
 
 
@@ -1095,42 +1096,41 @@ def _scan_layer_calls(context: ExtractionContext, instantiations: dict[str, bool
     found = _LayerCalls()
     embeddings: list[tuple[ast.Call, Scope, bool]] = []
     tokenizers: list[tuple[ast.Call, int]] = []
-    for scope in context.scopes:
-        for call in scope.iter_calls():
-            name = last_name(call.func)
-            if name not in _SCANNED:
-                continue
-            qualified = context.qualify(call.func) or ""
-            torch = qualified.startswith("torch")
-            if name in ("Dense", "Linear"):
-                node = (
-                    argument(call, 1, "out_features")
-                    if torch
-                    else argument(call, 0, "units", "output_dim")
-                )
-                written = size_argument(node, "units", context)
-                if written is not None and node is not None:
-                    caller = _caller_parameters(scope, instantiations)
-                    if caller and _depends_on(node, scope, caller):
-                        written = replace(written, from_caller=True)
-                    found.units.append((context.span(call), written))
-            elif name in _RECURRENT_CLASSES or name == "Bidirectional":
-                fact = _recurrent(call, name, scope, context)
-                if fact is not None:
-                    found.recurrent.append(fact)
-            elif name == "Embedding":
-                embeddings.append((call, scope, torch))
-            elif name == "Tokenizer":
-                words = context.resolver.integer(keyword(call, "num_words", "nb_words"), scope)
-                if words is None and call.args:
-                    words = context.resolver.integer(call.args[0], scope)
-                if words is not None:
-                    tokenizers.append((call, words))
-            elif name == "Reshape" and not torch:
-                target = context.resolver.int_tuple(argument(call, 0, "target_shape"), scope)
-                if target and all(size is not None and size > 0 for size in target):
-                    sizes = tuple(size for size in target if size is not None)
-                    found.reshapes.append((context.span(call), sizes))
+    for site in context.calls.named(_SCANNED):
+        call, scope, name = site.node, site.scope, site.written_name
+        if name is None or name not in _SCANNED:
+            continue
+        qualified = site.qualified
+        torch = qualified.startswith("torch")
+        if name in ("Dense", "Linear"):
+            node = (
+                argument(call, 1, "out_features")
+                if torch
+                else argument(call, 0, "units", "output_dim")
+            )
+            written = size_argument(node, "units", context)
+            if written is not None and node is not None:
+                caller = _caller_parameters(scope, instantiations)
+                if caller and _depends_on(node, scope, caller):
+                    written = replace(written, from_caller=True)
+                found.units.append((context.span(call), written))
+        elif name in _RECURRENT_CLASSES or name == "Bidirectional":
+            fact = _recurrent(call, name, scope, context)
+            if fact is not None:
+                found.recurrent.append(fact)
+        elif name == "Embedding":
+            embeddings.append((call, scope, torch))
+        elif name == "Tokenizer":
+            words = context.resolver.integer(keyword(call, "num_words", "nb_words"), scope)
+            if words is None and call.args:
+                words = context.resolver.integer(call.args[0], scope)
+            if words is not None:
+                tokenizers.append((call, words))
+        elif name == "Reshape" and not torch:
+            target = context.resolver.int_tuple(argument(call, 0, "target_shape"), scope)
+            if target and all(size is not None and size > 0 for size in target):
+                sizes = tuple(size for size in target if size is not None)
+                found.reshapes.append((context.span(call), sizes))
     for call, scope, torch in embeddings:
         vocabulary = _vocabulary(call, scope, torch, tokenizers, context)
         if vocabulary is not None:
