@@ -56,6 +56,9 @@ class Settings:
     thresholds: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
     problem_type: ProblemType | None = None
     input_type: InputType | None = None
+    # Framework → installed (or pinned) version, filled by the CLI or the server from
+    # ``dl_lsp.environment``; empty means the newest releases. Decides migration directions.
+    framework_versions: Mapping[str, str] = field(default_factory=dict)
 
     def enabled(self, code: str) -> bool:
         """Whether a rule code is selected and not ignored (prefixes match, like ruff)."""
