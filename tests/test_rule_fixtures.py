@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from dl_lsp.engine import Analysis, analyze_source
+from dl_lsp.ruleset import load_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "rules"
@@ -39,6 +40,10 @@ FIX_ACTIONS = frozenset(
         "insert_layer_after",
         "wrap_call",
         "wrap_value",
+        "rename_keyword",
+        "replace_name",
+        "replace_expression",
+        "merge_arguments",
     }
 )
 SPAN_KEYS = frozenset({"span", "call", "layer"})
@@ -82,7 +87,8 @@ def discover() -> list[Fixture]:
 
 
 def rule_codes() -> list[str]:
-    return sorted(path.stem for path in RULES.glob("*.toml"))
+    # rules/ also holds data tables (api_migrations.toml): only files with a code are rules.
+    return sorted(load_rules())
 
 
 @cache

@@ -59,5 +59,9 @@ def test_there_are_golden_cases_for_every_action() -> None:
         "insert_layer_after",
         "wrap_call",
         "wrap_value",
+        "rename_keyword",
+        "replace_name",
+        "replace_expression",
+        "merge_arguments",
     }
     assert any("ignore" in case.spec for case in CASES)

@@ -53,6 +53,33 @@ def wrap_value(span: Span, template: str) -> Action:
     return {"action": "wrap_value", "span": span_list(span), "template": template}
 
 
+def rename_keyword(call: Span, keyword: str, new_keyword: str, *value: object) -> Action:
+    """Rename a keyword argument; an optional ``value`` replaces its value as well."""
+    action: Action = {
+        "action": "rename_keyword",
+        "call": span_list(call),
+        "keyword": keyword,
+        "new_keyword": new_keyword,
+    }
+    if value:
+        action["value"] = value[0]
+    return action
+
+
+def replace_name(span: Span, new_text: str) -> Action:
+    """Replace a dotted name (in an expression, or an import's module) by another."""
+    return {"action": "replace_name", "span": span_list(span), "new_text": new_text}
+
+
+def replace_expression(span: Span, new_text: str) -> Action:
+    return {"action": "replace_expression", "span": span_list(span), "new_text": new_text}
+
+
+def merge_arguments(call: Span, first: int, count: int) -> Action:
+    """Make ``count`` positional arguments from index ``first`` on one tuple argument."""
+    return {"action": "merge_arguments", "call": span_list(call), "first": first, "count": count}
+
+
 def fix(title: str, *edits: Action, safe: bool = False) -> Fix:
     return {"title": title, "safe": safe, "edits": list(edits)}
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import keyword
+import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import libcst as cst
 
-from dl_lsp.fixes.document import Change, CstDocument, FixRefused, callee_name
+from dl_lsp.fixes.document import Change, CstDocument, FixRefused, callee_name, dotted_name
 from dl_lsp.fixes.layout import read_sequence, write_sequence
 from dl_lsp.fixes.literals import python_literal
 from dl_lsp.fixes.spelling import ImportNeed, spell_activation, spell_layer
@@ -323,6 +324,83 @@ def _names(node: cst.CSTNode) -> list[cst.Name]:
     return found
 
 
+# -- rename_keyword, replace_name, replace_expression, merge_arguments (API migrations) ---------
+
+
+def rename_keyword(document: CstDocument, action: Action) -> ActionResult:
+    """``nb_epoch=10`` → ``epochs=10``; with ``value``, the value is replaced too."""
+    call = document.node_at(action.get("call"), cst.Call)
+    old = _keyword_name(action)
+    new = checked_keyword(action.get("new_keyword"))
+    if any(arg.keyword is not None and arg.keyword.value == new for arg in call.args):
+        raise FixRefused(f"{new}= is already given")
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value == old:
+            changes = [Change(arg.keyword, cst.Name(new))]
+            if "value" in action:
+                value = _literal(document, action.get("value"), quote=_quote_of(arg.value))
+                changes.append(_replace_expression(document, arg.value, value))
+            return _changes(*changes)
+    return ActionResult()  # already renamed: nothing to do
+
+
+DOTTED_NAME = re.compile(r"[^\W\d]\w*(?:\.[^\W\d]\w*)*")
+
+
+def replace_name(document: CstDocument, action: Action) -> ActionResult:
+    """A dotted name, in an expression or as an import's module: ``tf.Session`` →
+    ``tf.compat.v1.Session``, ``from keras.utils.np_utils`` → ``from keras.utils``."""
+    node = document.expression_at(action.get("span"))
+    new_text = action.get("new_text")
+    if dotted_name(node) is None:
+        raise FixRefused("not a dotted name")
+    if not (isinstance(new_text, str) and DOTTED_NAME.fullmatch(new_text)) or any(
+        keyword.iskeyword(part) for part in new_text.split(".")
+    ):
+        raise FixRefused(f"not a dotted name: {new_text!r}")
+    new = document.parse_expression(new_text)
+    return _changes(Change(node, new.with_changes(lpar=node.lpar, rpar=node.rpar)))
+
+
+def replace_expression(document: CstDocument, action: Action) -> ActionResult:
+    """An expression replaced by another: ``loss.data[0]`` → ``loss.item()``."""
+    node = document.expression_at(action.get("span"))
+    new_text = action.get("new_text")
+    if not isinstance(new_text, str):
+        raise FixRefused("new_text must be an expression")
+    if any(isinstance(parent, (cst.Import, cst.ImportFrom)) for parent in document.ancestors(node)):
+        raise FixRefused("an import is changed with replace_name")
+    return _changes(_replace_expression(document, node, document.parse_expression(new_text)))
+
+
+def merge_arguments(document: CstDocument, action: Action) -> ActionResult:
+    """Positional arguments made one tuple: ``Conv2D(32, 3, 3)`` → ``Conv2D(32, (3, 3))``."""
+    call = document.node_at(action.get("call"), cst.Call)
+    first, count = checked_index(action.get("first")), checked_index(action.get("count"))
+    if count < 2:
+        raise FixRefused("merging needs at least two arguments")
+    positional = [i for i, arg in enumerate(call.args) if arg.keyword is None and not arg.star]
+    indices = positional[first : first + count]
+    if len(indices) != count or indices != list(range(indices[0], indices[0] + count)):
+        raise FixRefused("the arguments to merge are not consecutive positional arguments")
+    values = ", ".join(document.code(call.args[i].value) for i in indices)
+    merged = cst.Arg(value=document.parse_expression(f"({values})"))
+    sequence = read_sequence(call)
+    for index in reversed(indices[1:]):
+        sequence = sequence.remove(index)
+    items = list(sequence.items)
+    items[indices[0]] = merged
+    sequence = replace(sequence, items=tuple(items))
+    return _changes(Change(call, write_sequence(call, sequence)))
+
+
+def checked_index(value: object) -> int:
+    """``value`` when it is a non-negative integer (FixRefused otherwise)."""
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise FixRefused(f"not an index: {value!r}")
+    return value
+
+
 # -- shared pieces ----------------------------------------------------------------------------
 
 _ATOMIC = (
@@ -400,7 +478,11 @@ def _quote_of(node: cst.BaseExpression) -> str | None:
 
 
 def _keyword_name(action: Action) -> str:
-    name = action.get("keyword")
+    return checked_keyword(action.get("keyword"))
+
+
+def checked_keyword(name: object) -> str:
+    """``name`` when it can be a keyword argument's name (FixRefused otherwise)."""
     if not isinstance(name, str) or not name.isidentifier() or keyword.iskeyword(name):
         raise FixRefused(f"not a keyword argument name: {name!r}")
     return name
@@ -431,4 +513,8 @@ _HANDLERS: dict[str, Callable[[CstDocument, Action], ActionResult]] = {
     "insert_layer_after": insert_layer_after,
     "wrap_call": wrap_call,
     "wrap_value": wrap_value,
+    "rename_keyword": rename_keyword,
+    "replace_name": replace_name,
+    "replace_expression": replace_expression,
+    "merge_arguments": merge_arguments,
 }

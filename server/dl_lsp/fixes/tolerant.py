@@ -11,6 +11,8 @@ import ast
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from dl_lsp.facts.span import Span
+from dl_lsp.fixes.actions import DOTTED_NAME, checked_index, checked_keyword
 from dl_lsp.fixes.document import FixRefused
 from dl_lsp.fixes.edits import TextEdit, parses
 from dl_lsp.fixes.literals import python_literal
@@ -112,9 +114,69 @@ def tolerant_edits(document: TolerantDocument, actions: Sequence[Any]) -> tuple[
             if not isinstance(node, _ATOMIC):
                 inner = f"({inner})"
             edits.append(document.edit(node, template.replace("{}", inner)))
+        elif kind in ("replace_name", "replace_expression"):
+            node = document.expression_at(action.get("span"))
+            new_text = _expression_text(action.get("new_text"), dotted=kind == "replace_name")
+            edits.append(document.edit(node, new_text))
+        elif kind == "rename_keyword":
+            edits.extend(_renamed_keyword(document, action))
+        elif kind == "merge_arguments":
+            edits.append(_merged_arguments(document, action))
         else:
             raise FixRefused(f"{kind!r} needs a file that parses")
     return tuple(edits)
+
+
+def _expression_text(value: object, *, dotted: bool) -> str:
+    if not isinstance(value, str) or (dotted and not DOTTED_NAME.fullmatch(value)):
+        raise FixRefused(f"not a {'dotted name' if dotted else 'expression'}: {value!r}")
+    try:
+        ast.parse(value, mode="eval")
+    except SyntaxError as error:
+        raise FixRefused("not an expression") from error
+    return value
+
+
+def _call_at(document: TolerantDocument, action: Mapping[str, Any]) -> ast.Call:
+    call = document.expression_at(action.get("call"))
+    if not isinstance(call, ast.Call):
+        raise FixRefused("not a call")
+    return call
+
+
+def _renamed_keyword(document: TolerantDocument, action: Mapping[str, Any]) -> list[TextEdit]:
+    call = _call_at(document, action)
+    old = checked_keyword(action.get("keyword"))
+    new = checked_keyword(action.get("new_keyword"))
+    if any(item.arg == new for item in call.keywords):
+        raise FixRefused(f"{new}= is already given")
+    found = next((item for item in call.keywords if item.arg == old), None)
+    if found is None:
+        return []
+    span = document.source.span(found)
+    name = Span(span.line, span.column, span.line, span.column + len(old))
+    if document.source.line_text(span.line)[name.column : name.end_column] != old:
+        raise FixRefused("the keyword is not where the tree says")
+    edits = [TextEdit(name, new)]
+    if "value" in action:
+        value = _literal_like(document, found.value, action.get("value"))
+        edits.append(document.edit(found.value, value))
+    return edits
+
+
+def _merged_arguments(document: TolerantDocument, action: Mapping[str, Any]) -> TextEdit:
+    call = _call_at(document, action)
+    first, count = checked_index(action.get("first")), checked_index(action.get("count"))
+    if count < 2:
+        raise FixRefused("merging needs at least two arguments")
+    if any(isinstance(arg, ast.Starred) for arg in call.args):
+        raise FixRefused("starred arguments")
+    chosen = call.args[first : first + count]
+    if len(chosen) != count:
+        raise FixRefused("not that many positional arguments")
+    start, end = document.source.span(chosen[0]), document.source.span(chosen[-1])
+    values = ", ".join(document.source.segment(arg) for arg in chosen)
+    return TextEdit(Span(start.line, start.column, end.end_line, end.end_column), f"({values})")
 
 
 def still_valid(before: str, after: str) -> bool:
