@@ -142,7 +142,7 @@ PROGRAM = textwrap.dedent(
     model.add(Dense(32, activation='relu'))
     model.add(Dense(16, activation='relu'))
     model.add(Dense(1, activation='softmax'))
-    model.compile(loss='binary_crossentropy', optimizer=SGD(lr=0.5))
+    model.compile(loss='binary_crossentropy', optimizer=SGD(learning_rate=0.5))
     model.fit(x_train, y_train, epochs=10, batch_size=16)
     """
 )

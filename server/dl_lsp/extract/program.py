@@ -6,6 +6,7 @@ import ast
 from dataclasses import replace
 
 from dl_lsp.config import Settings
+from dl_lsp.extract.api_usage import extract_api_usage
 from dl_lsp.extract.context import ExtractionContext
 from dl_lsp.extract.data import channels_of, collect_data_evidence, input_type_from_models
 from dl_lsp.extract.devices import extract_devices
@@ -80,6 +81,7 @@ def extract_program(source: ParsedSource, settings: Settings) -> ProgramFacts:
         training_loops=extract_training_loops(context),
         pipeline=extract_pipeline(context),
         shapes=extract_shapes(context, models, data.datasets),
+        api=extract_api_usage(context),
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from dl_lsp.facts.api_usage import ApiUsageFacts
 from dl_lsp.facts.data import DataFacts, Evidence, InputType, ProblemType
 from dl_lsp.facts.devices import DeviceFacts
 from dl_lsp.facts.model import Framework, ModelFacts
@@ -26,3 +27,4 @@ class ProgramFacts:
     training_loops: TrainingLoopFacts = field(default_factory=TrainingLoopFacts)
     pipeline: PipelineFacts = field(default_factory=PipelineFacts)
     shapes: ShapeFacts = field(default_factory=ShapeFacts)
+    api: ApiUsageFacts = field(default_factory=ApiUsageFacts)
