@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import re
+from typing import cast
 
 from dl_lsp.extract.catalog import (
     ACTIVATION_ALIASES,
@@ -38,6 +39,24 @@ def layer_from_call(
     if framework is Framework.TORCH and name in TORCH_LAYERS:
         return _torch_layer(call, name, scope, context), framework
     return None
+
+
+_Layer = tuple[LayerFact, Framework]
+
+
+def shared_layer_from_call(
+    call: ast.Call, scope: Scope, context: ExtractionContext
+) -> _Layer | None:
+    """``layer_from_call`` read once per call and scope: Sequential models, module classes and
+    the shape tracer read the same constructor calls. (The functional tracer, which may read
+    one call twice for a shared layer, builds its own facts.)"""
+    cache = cast(
+        dict[tuple[ast.Call, int], "_Layer | None"], context.shared.setdefault("layers", {})
+    )
+    key = (call, id(scope))
+    if key not in cache:
+        cache[key] = layer_from_call(call, scope, context)
+    return cache[key]
 
 
 def normalise_activation(

@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from dl_lsp.extract.catalog import FUNCTIONAL_ACTIVATIONS, FUNCTIONAL_LAYERS, TENSOR_RESHAPE_METHODS
 from dl_lsp.extract.context import ExtractionContext
-from dl_lsp.extract.layers import layer_from_call
+from dl_lsp.extract.layers import shared_layer_from_call
 from dl_lsp.extract.scopes import Scope
 from dl_lsp.extract.sequential import ModelDraft, is_sequential_call, layers_from_sequential_call
 from dl_lsp.facts import Framework, LayerFact, LayerKind
@@ -103,7 +103,7 @@ def _collect_attributes(
         value = statement.value
         if not isinstance(value, ast.Call):
             continue
-        found = layer_from_call(value, scope, context)
+        found = shared_layer_from_call(value, scope, context)
         if found is not None:
             layer = replace(found[0], attribute=target.attr)
             attributes[target.attr] = [layer]

@@ -300,8 +300,8 @@ class PipelineFlow:
         old = first(self._lookup(name, env))
         if isinstance(statement.op, ast.Div) and _is_pixel_max(statement.value, scope, self):
             env[name] = replace(old.data(), unit=Evidence(f"{name} /= 255", _span(self, statement)))
-        elif isinstance(statement.op, ast.Mult):
-            env[name] = replace(old.data(), unit=None, one_hot=None)
+        elif old is UNKNOWN:
+            env[name] = UNKNOWN  # nothing known stays so
         else:
             env[name] = replace(old.data(), unit=None, one_hot=None)
 

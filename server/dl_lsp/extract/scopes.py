@@ -56,21 +56,41 @@ class Scope:
         return None
 
 
+# For each statement type, its fields that hold blocks of statements, in source order
+# (filled on first use; functions and classes are scopes of their own and not entered).
+_BLOCK_FIELDS: dict[type, tuple[str, ...]] = {
+    ast.FunctionDef: (),
+    ast.AsyncFunctionDef: (),
+    ast.ClassDef: (),
+}
+
+
+def _block_fields(statement_type: type) -> tuple[str, ...]:
+    fields = _BLOCK_FIELDS.get(statement_type)
+    if fields is None:
+        present: tuple[str, ...] = getattr(statement_type, "_fields", ())
+        order = ("body", "orelse", "finalbody", "handlers", "cases")
+        fields = _BLOCK_FIELDS[statement_type] = tuple(name for name in order if name in present)
+    return fields
+
+
 def iter_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
     """Statements in source order, entering blocks but not nested functions or classes."""
     stack: list[ast.stmt] = list(reversed(body))
     while stack:
         statement = stack.pop()
         yield statement
-        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        fields = _block_fields(type(statement))
+        if not fields:
             continue
         children: list[ast.stmt] = []
-        for name in ("body", "orelse", "finalbody"):
-            children.extend(getattr(statement, name, ()) or ())
-        for handler in getattr(statement, "handlers", ()) or ():
-            children.extend(handler.body)
-        for case in getattr(statement, "cases", ()) or ():
-            children.extend(case.body)
+        for name in fields:
+            block = getattr(statement, name, None) or ()
+            if name in ("handlers", "cases"):
+                for clause in block:
+                    children.extend(clause.body)
+            else:
+                children.extend(block)
         stack.extend(reversed(children))
 
 
@@ -166,8 +186,11 @@ def own_calls(statement: ast.stmt) -> list[ast.Call]:
             elif value is not None:
                 stack.append(value)
     if len(calls) > 1:
-        calls.sort(key=lambda call: (call.lineno, call.col_offset))
+        calls.sort(key=_SOURCE_POSITION)
     return calls
+
+
+_SOURCE_POSITION = operator.attrgetter("lineno", "col_offset")
 
 
 def _record_assignment(scope: Scope, statement: ast.stmt) -> None:

@@ -6,7 +6,7 @@ import ast
 from dataclasses import dataclass, field
 
 from dl_lsp.extract.context import ExtractionContext, argument
-from dl_lsp.extract.layers import layer_from_call
+from dl_lsp.extract.layers import shared_layer_from_call
 from dl_lsp.extract.names import framework_of
 from dl_lsp.extract.scopes import Scope
 from dl_lsp.facts import Framework, LayerFact, LayerKind, ModelFacts, Span
@@ -80,7 +80,7 @@ def layers_from_elements(
     complete = True
     for element in elements:
         if isinstance(element, ast.Call):
-            found = layer_from_call(element, scope, context)
+            found = shared_layer_from_call(element, scope, context)
             if found is not None:
                 layers.append(found[0])
                 continue
@@ -177,7 +177,7 @@ def _collect_add_call(
         draft.linear = False
     layer_node = argument(call, 0, "layer")
     if isinstance(layer_node, ast.Call):
-        found = layer_from_call(layer_node, scope, context)
+        found = shared_layer_from_call(layer_node, scope, context)
         if found is not None:
             draft.layers.append(found[0])
             return

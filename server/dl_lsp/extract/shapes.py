@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 
 from dl_lsp.extract.context import ExtractionContext, argument, keyword
 from dl_lsp.extract.devices import LoopFlow, loop_flows
-from dl_lsp.extract.layers import layer_from_call
+from dl_lsp.extract.layers import shared_layer_from_call
 from dl_lsp.extract.scopes import Scope
 from dl_lsp.extract.sequential import is_sequential_call, unwrap_device_moves
 from dl_lsp.extract.shape_arithmetic import (
@@ -240,7 +240,7 @@ class _LayerReader:
             if elements is None:
                 return None
             return _Sequence(tuple(self.operation(e, scope, untrusted) for e in elements))
-        found = layer_from_call(node, scope, self.context)
+        found = shared_layer_from_call(node, scope, self.context)
         if found is None or found[1] is not Framework.TORCH:
             return None
         return self._layer(node, found[0], scope, untrusted)

@@ -12,6 +12,7 @@ import ast
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 
 from dl_lsp.extract.calls import CallSite, by_scope
 from dl_lsp.extract.context import ExtractionContext, argument, keyword
@@ -106,6 +107,8 @@ _EVAL_WORD = re.compile(
     r"(?:loader|loaders|set|sets|data|dataset|dl|ds|iter|iterator|batches|gen|generator)?s?$"
 )
 _TRAINING_CALLS = frozenset({"fit", "fit_generator", "train_on_batch"})
+_CAMEL_CASE = re.compile(r"([a-z0-9])([A-Z])")
+_NOT_LETTERS = re.compile(r"[^a-z]+")
 # The call names a scope's index records (``LoopExtractor.index``).
 _INDEXED_NAMES = frozenset(
     {
@@ -170,10 +173,11 @@ def iterated_name(node: ast.expr) -> str | None:
     return dotted_name(node)
 
 
-def name_words(name: str) -> list[str]:
-    """Lower-case words of an identifier: ``valLoader`` → ['val', 'loader']."""
-    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", name.rsplit(".", 1)[-1])
-    return [word for word in re.split(r"[^a-z]+", spaced.lower()) if word]
+@lru_cache(maxsize=1024)
+def name_words(name: str) -> tuple[str, ...]:
+    """Lower-case words of an identifier: ``valLoader`` → ('val', 'loader')."""
+    spaced = _CAMEL_CASE.sub(r"\1 \2", name.rsplit(".", 1)[-1])
+    return tuple(word for word in _NOT_LETTERS.split(spaced.lower()) if word)
 
 
 def is_training_name(name: str) -> bool:
@@ -231,13 +235,17 @@ class ScopeIndex:
     """A scope's statements with their block ranges and the calls that matter here."""
 
     scope: Scope
-    ends: list[int]
     backward: list[tuple[int, ast.Call]] = field(default_factory=list)
     steps: list[tuple[int, ast.Call, str]] = field(default_factory=list)  # (index, call, optimizer)
     zero_grads: list[tuple[int, ast.Call | ast.stmt, str | None]] = field(default_factory=list)
     tf_steps: list[int] = field(default_factory=list)  # apply_gradients
     modes: list[tuple[int, str, str | None, ast.Call]] = field(default_factory=list)
     grad_disabling: list[int] = field(default_factory=list)  # indexes of no_grad calls
+
+    @cached_property
+    def ends(self) -> list[int]:
+        """``block_ends`` of the statements (computed when a loop or a call range is asked)."""
+        return block_ends(self.scope.statements)
 
     def inside(self, outer: int, index: int) -> bool:
         return outer < index < self.ends[outer]
@@ -323,7 +331,7 @@ class LoopExtractor:
     def index(self, scope: Scope, sites: list[CallSite]) -> ScopeIndex:
         """The index of a scope from its calls named in ``_INDEXED_NAMES`` (``sites``)."""
         context = self.context
-        found = ScopeIndex(scope, block_ends(scope.statements))
+        found = ScopeIndex(scope)
         for position, statement in enumerate(scope.statements):
             if isinstance(statement, ast.Assign) and _clears_grad(statement):
                 found.zero_grads.append((position, statement, None))
