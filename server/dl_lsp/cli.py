@@ -21,6 +21,7 @@ from dl_lsp.config import (
     parse_input_type,
     parse_problem_type,
 )
+from dl_lsp.environment import framework_versions
 from dl_lsp.files import SourceFile, discover_python_files
 from dl_lsp.report.results import EXIT_CLEAN, EXIT_FAILED, CheckReport
 from dl_lsp.report.runner import CheckTask, check_files
@@ -150,6 +151,9 @@ def run_check(args: argparse.Namespace) -> int:
         raise UsageError("no such file or folder: " + ", ".join(discovery.missing))
     if not discovery.files:
         print("dl-lsp: warning: no Python files found", file=sys.stderr)
+    # The API-migration rules follow the frameworks installed in the project's interpreter
+    # (read from package metadata in a subprocess; never imported here).
+    overrides["framework_versions"] = framework_versions(project=Path.cwd())
     tasks = [
         CheckTask(file, settings.merged(**overrides))
         for file, settings in _file_settings(discovery.files, use_config=not args.no_config)
