@@ -123,6 +123,12 @@ _TF_DEVICE_QUERIES = (
     "tensorflow.python.client.device_lib.list_local_devices",
 )
 _VISIBLE_DEVICES = "CUDA_VISIBLE_DEVICES"
+# What ``_survey_call`` reads besides torch and TensorFlow calls and calls with keywords.
+_SURVEYED_METHODS = frozenset(
+    {"cuda", "to", "cpu", "state_dict", "load_state_dict"}
+    | {"replace", "startswith", "removeprefix", "lstrip", "strip"}  # stripping 'module.'
+)
+_SURVEYED_SUFFIXES = ("DataParallel", "TensorDataset", "consume_prefix_in_state_dict_if_present")
 _GUARD_WORDS = ("cuda", "gpu", "device", "is_available")
 
 
@@ -442,6 +448,8 @@ class _Survey:
 
 def extract_devices(context: ExtractionContext, models: tuple[ModelFacts, ...] = ()) -> DeviceFacts:
     """Device facts of one file."""
+    if not _may_use_devices(context):
+        return DeviceFacts()
     bindings = context.imports.bindings.values()
     uses_torch = context.dominant is Framework.TORCH or any(
         value == "torch" or value.startswith("torch.") for value in bindings
@@ -472,6 +480,16 @@ def extract_devices(context: ExtractionContext, models: tuple[ModelFacts, ...] =
         torch_alias=torch_alias,
         distributed=survey.distributed,
     )
+
+
+def _may_use_devices(context: ExtractionContext) -> bool:
+    """Whether the file names torch, CUDA or DataParallel: in its text, or in a call that
+    resolves to torch through a conventional alias (``nn.``, ``F.``, ``optim.``). Every device
+    fact needs one of them; a file with none (a Keras script, say) has the empty facts."""
+    text = context.source.text.lower()
+    if "torch" in text or "cuda" in text or "dataparallel" in text:
+        return True
+    return any(site.qualified.startswith("torch") for site in context.calls.sites)
 
 
 def _enclosing(scope: Scope) -> dict[int, tuple[ast.stmt, ...]]:
@@ -617,6 +635,13 @@ def _survey_call(
     events: list[tuple[int, Span, str]],
 ) -> None:
     call, statement, scope, qualified = site.node, site.statement, site.scope, site.qualified
+    if (
+        not call.keywords
+        and site.method not in _SURVEYED_METHODS
+        and not qualified.startswith(("torch", "tensorflow"))
+        and not qualified.endswith(_SURVEYED_SUFFIXES)
+    ):
+        return  # none of the calls below
     func = call.func
     is_check = qualified in ("torch.cuda.is_available", "torch.cuda.device_count")
     if is_check and survey.availability is None:
