@@ -42,16 +42,16 @@ class CallIndex:
 
     def __init__(self, scopes: list[Scope], imports: ImportTable) -> None:
         self.sites: list[CallSite] = []
+        # The qualified name of every callee (None when it is no dotted name).
+        self.qualified_callees: dict[ast.AST, str | None] = {}
         self._by_node: dict[ast.Call, CallSite] = {}
         self._by_name: dict[str, list[CallSite]] = {}
         self._by_scope: dict[int, list[tuple[ast.stmt, list[CallSite]]]] = {}
         for scope in scopes:
             statements = self._by_scope[id(scope)] = []
             for position, (statement, calls) in enumerate(scope.calls):
-                start = len(self.sites)
-                for call in calls:
-                    self._add(call, scope, statement, position, imports)
-                statements.append((statement, self.sites[start:]))
+                sites = [self._add(call, scope, statement, position, imports) for call in calls]
+                statements.append((statement, sites))
 
     def _add(
         self,
@@ -60,9 +60,10 @@ class CallIndex:
         statement: ast.stmt,
         position: int,
         imports: ImportTable,
-    ) -> None:
+    ) -> CallSite:
         func = call.func
-        qualified = imports.qualify(func) or ""
+        resolved = self.qualified_callees[func] = imports.qualify(func)
+        qualified = resolved or ""
         method: str | None = None
         written: str | None = None
         if isinstance(func, ast.Attribute):
@@ -76,12 +77,14 @@ class CallIndex:
         self.sites.append(site)
         self._by_node[call] = site
         by_name = self._by_name
-        if name in by_name:
-            by_name[name].append(site)
-        else:
+        group = by_name.get(name)
+        if group is None:
             by_name[name] = [site]
+        else:
+            group.append(site)
         if written is not None and written != name:
             by_name.setdefault(written, []).append(site)
+        return site
 
     def statements(self, scope: Scope) -> list[tuple[ast.stmt, list[CallSite]]]:
         """Each statement of a scope with the sites of its calls (``Scope.calls`` as sites)."""

@@ -32,10 +32,7 @@ class ExtractionContext:
         statements = (statement for scope in scopes for statement in scope.statements)
         imports = ImportTable.from_statements(statements)
         calls = CallIndex(scopes, imports)
-        qualified: dict[ast.AST, str | None] = {
-            site.node.func: site.qualified or None for site in calls.sites
-        }
-        return cls(source, tree, imports, scopes, calls, _qualified=qualified)
+        return cls(source, tree, imports, scopes, calls, _qualified=dict(calls.qualified_callees))
 
     @property
     def dominant(self) -> Framework | None:

@@ -26,6 +26,10 @@ _CONVENTIONAL_ROOTS: dict[str, str] = {
 
 def dotted_name(node: ast.AST) -> str | None:
     """``tf.keras.layers.Dense`` for an attribute chain over a name; None otherwise."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+        return f"{node.value.id}.{node.attr}"  # the most common chain, without a list
     parts: list[str] = []
     while isinstance(node, ast.Attribute):
         parts.append(node.attr)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-from dl_lsp.extract.catalog import NORMALIZING_CALLS, RANGE_PRESERVING_CALLS
+from dl_lsp.extract.catalog import DATASETS, NORMALIZING_CALLS, RANGE_PRESERVING_CALLS
 from dl_lsp.extract.context import ExtractionContext, argument, keyword
 from dl_lsp.extract.data import dataset_of
 from dl_lsp.extract.scopes import Scope
@@ -37,6 +37,26 @@ _GENERATOR_NORMALIZERS = (
     "zca_whitening",
 )
 _MAX_DEPTH = 60
+# Every call name ``RangeFlow._eval_call`` gives a state to (``dataset_of`` also reads tfds.*).
+_RANGE_CALLS = frozenset(
+    {
+        "load_data",
+        "load",
+        "ImageDataGenerator",
+        "flow",
+        "flow_from_directory",
+        "flow_from_dataframe",
+        "image_dataset_from_directory",
+        "imread",
+        "load_img",
+        "img_to_array",
+        "open",
+        "train_test_split",
+        *DATASETS,
+        *NORMALIZING_CALLS,
+        *RANGE_PRESERVING_CALLS,
+    }
+)
 _MODULE_ROOTS = ("numpy", "tensorflow", "torch", "pandas", "keras", "cv2", "PIL", "sklearn")
 
 
@@ -179,6 +199,8 @@ class RangeFlow:
         qualified = context.qualify(call.func) or ""
         func = call.func
         name = func.attr if isinstance(func, ast.Attribute) else qualified.rsplit(".", 1)[-1]
+        if name not in _RANGE_CALLS and not qualified.startswith("tfds"):
+            return UNKNOWN  # neither a dataset loader nor a call read below
         found = dataset_of(call, context)
         if found is not None:
             key, info = found

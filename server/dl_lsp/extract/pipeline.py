@@ -762,9 +762,11 @@ class PipelineFlow:
         call = statement.value
         if not isinstance(call, ast.Call) or len(statement.targets) != 1:
             return
-        name = dotted_name(statement.targets[0])
         qualified = self.context.qualify(call.func) or ""
-        if name is None or qualified.rsplit(".", 1)[-1] != "DataLoader":
+        if qualified.rsplit(".", 1)[-1] != "DataLoader":
+            return
+        name = dotted_name(statement.targets[0])
+        if name is None:
             return
         if not (qualified.startswith("torch") or self.context.imports.torch_score):
             return
