@@ -47,44 +47,40 @@ class CallIndex:
         self._by_node: dict[ast.Call, CallSite] = {}
         self._by_name: dict[str, list[CallSite]] = {}
         self._by_scope: dict[int, list[tuple[ast.stmt, list[CallSite]]]] = {}
+        # One loop over every call of the file (the hottest in building the context).
+        sites, by_node, by_name = self.sites, self._by_node, self._by_name
+        qualified_callees, qualify = self.qualified_callees, imports.qualify
         for scope in scopes:
             statements = self._by_scope[id(scope)] = []
             for position, (statement, calls) in enumerate(scope.calls):
-                sites = [self._add(call, scope, statement, position, imports) for call in calls]
-                statements.append((statement, sites))
-
-    def _add(
-        self,
-        call: ast.Call,
-        scope: Scope,
-        statement: ast.stmt,
-        position: int,
-        imports: ImportTable,
-    ) -> CallSite:
-        func = call.func
-        resolved = self.qualified_callees[func] = imports.qualify(func)
-        qualified = resolved or ""
-        method: str | None = None
-        written: str | None = None
-        if isinstance(func, ast.Attribute):
-            method = written = name = func.attr
-        else:
-            written = func.id if isinstance(func, ast.Name) else None
-            name = qualified.rpartition(".")[2]
-        site = CallSite(
-            call, qualified, name, method, written, scope, statement, position, len(self.sites)
-        )
-        self.sites.append(site)
-        self._by_node[call] = site
-        by_name = self._by_name
-        group = by_name.get(name)
-        if group is None:
-            by_name[name] = [site]
-        else:
-            group.append(site)
-        if written is not None and written != name:
-            by_name.setdefault(written, []).append(site)
-        return site
+                statement_sites: list[CallSite] = []
+                for call in calls:
+                    func = call.func
+                    resolved = qualified_callees[func] = qualify(func)
+                    qualified = resolved or ""
+                    method, written, name = _call_names(func, qualified)
+                    site = CallSite(
+                        call,
+                        qualified,
+                        name,
+                        method,
+                        written,
+                        scope,
+                        statement,
+                        position,
+                        len(sites),
+                    )
+                    sites.append(site)
+                    statement_sites.append(site)
+                    by_node[call] = site
+                    group = by_name.get(name)
+                    if group is None:
+                        by_name[name] = [site]
+                    else:
+                        group.append(site)
+                    if written is not None and written != name:
+                        by_name.setdefault(written, []).append(site)
+                statements.append((statement, statement_sites))
 
     def statements(self, scope: Scope) -> list[tuple[ast.stmt, list[CallSite]]]:
         """Each statement of a scope with the sites of its calls (``Scope.calls`` as sites)."""
@@ -107,6 +103,13 @@ class CallIndex:
             return list(found[0])
         unique = {site.order: site for sites in found for site in sites}
         return [unique[order] for order in sorted(unique)]
+
+
+def _call_names(func: ast.expr, qualified: str) -> tuple[str | None, str | None, str]:
+    """(method, written name, name) of a callee: see ``CallSite``."""
+    if isinstance(func, ast.Attribute):
+        return func.attr, func.attr, func.attr
+    return None, func.id if isinstance(func, ast.Name) else None, qualified.rpartition(".")[2]
 
 
 def by_scope(sites: Iterable[CallSite]) -> dict[int, list[CallSite]]:

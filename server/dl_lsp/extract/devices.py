@@ -226,7 +226,7 @@ def loop_flows(context: ExtractionContext) -> list[LoopFlow]:
     shared = context.shared.get("loop_flows")
     if shared is None:
         shared = context.shared["loop_flows"] = _loop_flows(context)
-    return cast(list[LoopFlow], shared)
+    return cast("list[LoopFlow]", shared)
 
 
 def _loop_flows(context: ExtractionContext) -> list[LoopFlow]:

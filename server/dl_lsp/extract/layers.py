@@ -50,9 +50,10 @@ def shared_layer_from_call(
     """``layer_from_call`` read once per call and scope: Sequential models, module classes and
     the shape tracer read the same constructor calls. (The functional tracer, which may read
     one call twice for a shared layer, builds its own facts.)"""
-    cache = cast(
-        dict[tuple[ast.Call, int], "_Layer | None"], context.shared.setdefault("layers", {})
-    )
+    shared = context.shared.get("layers")
+    if shared is None:
+        shared = context.shared["layers"] = {}
+    cache = cast("dict[tuple[ast.Call, int], _Layer | None]", shared)
     key = (call, id(scope))
     if key not in cache:
         cache[key] = layer_from_call(call, scope, context)

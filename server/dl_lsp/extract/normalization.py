@@ -17,15 +17,17 @@ from dl_lsp.extract.data import dataset_of
 from dl_lsp.extract.scopes import Scope
 from dl_lsp.facts import Evidence, InputType, UnnormalizedInput
 
-_DATA_METHODS = (
-    "fit",
-    "fit_generator",
-    "train_on_batch",
-    "evaluate",
-    "evaluate_generator",
-    "predict",
-    "predict_generator",
-    "test_on_batch",
+_DATA_METHODS = frozenset(
+    {
+        "fit",
+        "fit_generator",
+        "train_on_batch",
+        "evaluate",
+        "evaluate_generator",
+        "predict",
+        "predict_generator",
+        "test_on_batch",
+    }
 )
 _GENERATOR_NORMALIZERS = (
     "rescale",
@@ -94,9 +96,10 @@ class RangeFlow:
         return self.findings
 
     def _run_scope(self, scope: Scope, env: dict[str, State]) -> None:
-        for statement, calls in scope.calls:
-            for call in calls:
-                self._check_data_call(call, scope, env)
+        for statement, sites in self.context.calls.statements(scope):
+            for site in sites:
+                if site.method in _DATA_METHODS:
+                    self._check_data_call(site.node, scope, env)
             if isinstance(statement, ast.Assign):
                 state = self._eval(statement.value, scope, env)
                 for target in statement.targets:

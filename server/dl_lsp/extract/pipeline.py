@@ -372,7 +372,7 @@ class PipelineFlow:
         right = first(self._eval(node.right, scope, env))
         if left is UNKNOWN and right is UNKNOWN and not isinstance(node.op, ast.Div):
             return UNKNOWN  # what the general case below computes for two unknown operands
-        base = left if left != UNKNOWN else right
+        base = left if left is not UNKNOWN and left != UNKNOWN else right
         result = replace(base.data(), one_hot=None, one_hot_origin=None)
         if left.leak is None and right.leak is not None:
             result = replace(result, leak=right.leak)
@@ -1015,18 +1015,9 @@ def _permuting_classes(context: ExtractionContext) -> frozenset[str]:
             for item in statement.body:
                 if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
                     methods[id(item)] = statement.name
-    found: set[str] = set()
-    for scope in context.scopes:
-        owner = methods.get(id(scope.node))
-        if owner is None or owner in found:
-            continue
-        if any(
-            (method_name(call) or (context.qualify(call.func) or "").rsplit(".", 1)[-1])
-            in _AXES_MOVING
-            for call in scope.iter_calls()
-        ):
-            found.add(owner)
-    return frozenset(found)
+    moving = (site for site in context.calls.named(_AXES_MOVING) if site.name in _AXES_MOVING)
+    owners = (methods.get(id(site.scope.node)) for site in moving)
+    return frozenset(owner for owner in owners if owner is not None)
 
 
 # -- small helpers -------------------------------------------------------------------------------
@@ -1100,17 +1091,24 @@ def _keeps_image_layout(qualified: str, call: ast.Call, scope: Scope, flow: Pipe
     return name in _OPENCV_SAME_LAYOUT
 
 
+_VALUE_FIELDS: dict[type, str] = {
+    ast.Assign: "value",
+    ast.AnnAssign: "value",
+    ast.Expr: "value",
+    ast.Return: "value",
+    ast.For: "iter",
+    ast.AsyncFor: "iter",
+}
+
+
 def _statement_value(statement: ast.stmt) -> ast.expr | None:
-    if isinstance(statement, (ast.Assign, ast.AnnAssign, ast.Expr, ast.Return)):
-        return statement.value
-    if isinstance(statement, (ast.For, ast.AsyncFor)):
-        return statement.iter
-    return None
+    """The value a statement computes: what is assigned, returned or iterated."""
+    field = _VALUE_FIELDS.get(type(statement))
+    return getattr(statement, field) if field is not None else None
 
 
-def _is_module(qualified: str) -> bool:
-    """``np.transpose`` is a module function, ``x.transpose`` a method."""
-    return qualified.split(".")[0] in (
+_MODULES = frozenset(
+    {
         "numpy",
         "torch",
         "tensorflow",
@@ -1124,7 +1122,13 @@ def _is_module(qualified: str) -> bool:
         "PIL",
         "torchvision",
         "os",
-    )
+    }
+)
+
+
+def _is_module(qualified: str) -> bool:
+    """``np.transpose`` is a module function, ``x.transpose`` a method."""
+    return qualified.partition(".")[0] in _MODULES
 
 
 def _is_array_module(qualified: str, name: str) -> bool:

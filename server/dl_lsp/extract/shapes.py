@@ -1051,11 +1051,11 @@ def _caller_parameters(scope: Scope, instantiations: dict[str, bool]) -> frozens
 def _instantiations(context: ExtractionContext) -> dict[str, bool]:
     """For each called class-like name: True when every call passes no argument."""
     calls: dict[str, bool] = {}
-    for scope in context.scopes:
-        for call in scope.iter_calls():
-            if isinstance(call.func, ast.Name) and call.func.id[:1].isupper():
-                bare = not call.args and not call.keywords
-                calls[call.func.id] = calls.get(call.func.id, True) and bare
+    for site in context.calls.sites:
+        name = site.written_name
+        if site.method is None and name is not None and name[:1].isupper():
+            bare = not site.node.args and not site.node.keywords
+            calls[name] = calls.get(name, True) and bare
     return calls
 
 
