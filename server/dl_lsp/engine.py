@@ -68,6 +68,8 @@ def analyze_source(
 
 
 def _syntax_findings(source: ParsedSource) -> Iterable[Finding]:
+    if not source.syntax_errors:
+        return
     rule = get_rule(SYNTAX_ERROR_CODE)
     for problem in source.syntax_errors:
         yield Finding(

@@ -105,6 +105,10 @@ class ParsedSource:
 
     def segment(self, node: ast.AST) -> str:
         """The source text of a node, as written."""
+        line: int = getattr(node, "lineno", 1)
+        end_byte = getattr(node, "end_col_offset", None)
+        if self._ascii and end_byte is not None and getattr(node, "end_lineno", None) == line:
+            return self.line_text(line)[getattr(node, "col_offset", 0) : end_byte]
         span = self.span(node)
         if span.line == span.end_line:
             return self.line_text(span.line)[span.column : span.end_column]

@@ -68,7 +68,7 @@ def argument(call: ast.Call, index: int, *names: str) -> ast.expr | None:
     value = keyword(call, *names)
     if value is not None:
         return value
-    positional = [arg for arg in call.args if not isinstance(arg, ast.Starred)]
-    if len(positional) != len(call.args):
-        return None  # *args hides the positions
-    return positional[index] if index < len(positional) else None
+    args = call.args
+    if index >= len(args) or any(isinstance(arg, ast.Starred) for arg in args):
+        return None  # not given, or *args hides the positions
+    return args[index]
