@@ -1187,7 +1187,7 @@ def _factories_without_device(
                     moved_names.add(func.value.id)
             qualified = context.qualify(func) or ""
             member = qualified.rsplit(".", 1)[-1]
-            if not (qualified == f"torch.{member}" and member in _FACTORIES):
+            if member not in _FACTORIES or qualified != f"torch.{member}":
                 continue
             if any(item.arg in ("device", None) for item in call.keywords):
                 continue  # device= given, or hidden in **kwargs

@@ -199,9 +199,13 @@ class RangeFlow:
 
     def _eval_call(self, call: ast.Call, scope: Scope, env: dict[str, State]) -> State:
         context = self.context
-        qualified = context.qualify(call.func) or ""
         func = call.func
-        name = func.attr if isinstance(func, ast.Attribute) else qualified.rsplit(".", 1)[-1]
+        site = context.calls.site(call)
+        if site is not None:
+            qualified, name = site.qualified, site.name
+        else:
+            qualified = context.qualify(func) or ""
+            name = func.attr if isinstance(func, ast.Attribute) else qualified.rsplit(".", 1)[-1]
         if name not in _RANGE_CALLS and not qualified.startswith("tfds"):
             return UNKNOWN  # neither a dataset loader nor a call read below
         found = dataset_of(call, context)
