@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
@@ -31,7 +32,19 @@ def analyze_source(
     text: str, path: str | None = None, settings: Settings | None = None
 ) -> Analysis:
     """Parse, extract facts, run every enabled check, and return the sorted findings."""
-    settings = settings or Settings()
+    # The syntax tree and the facts hold no reference cycles: reference counting frees them.
+    # Pausing the cyclic collector keeps it from walking the whole live tree again and again
+    # while the analysis allocates (about a fifth of the analysis time).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _analyze(text, settings or Settings())
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _analyze(text: str, settings: Settings) -> Analysis:
     source = ParsedSource(text)
     settings = _with_pragmas(settings, source)
     findings: list[Finding] = list(_syntax_findings(source))
