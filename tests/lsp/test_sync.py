@@ -46,7 +46,10 @@ def test_a_storm_of_1000_changes_in_one_second_ends_with_the_newest_version() ->
         started = time.monotonic()
         for version in range(2, 1002):
             insert(server, version, 0, f"# edit {version}\n")
-        assert time.monotonic() - started < 1.5
+        # The server keeps reading while it analyses: a server that analysed each change
+        # before reading the next would need ~1000 analyses here (tens of seconds). The bound
+        # is loose on purpose: this is not a speed test (bench/server_latency.py measures).
+        assert time.monotonic() - started < 10
         final = server.diagnostics(URI, 1001)
         lob = [d for d in final if d["code"] == "LOB"]
         assert lob and lob[0]["range"]["start"]["line"] == 1000 + 15  # 1000 lines inserted above
