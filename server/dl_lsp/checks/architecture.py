@@ -38,11 +38,9 @@ def _ordered_models(context: CheckContext) -> Iterator[ModelFacts]:
     return (model for model in context.facts.models if model.linear)
 
 
-def _relu_fix(model: ModelFacts, layer: LayerFact, safe: bool = False) -> dict[str, object]:
+def _relu_fix(model: ModelFacts, layer: LayerFact) -> dict[str, object]:
     if model.framework is Framework.KERAS:
-        return fixes(
-            fix("Add activation='relu'", set_keyword(layer.span, "activation", "relu"), safe=safe)
-        )
+        return fixes(fix("Add activation='relu'", set_keyword(layer.span, "activation", "relu")))
     if layer.attribute is None:
         return fixes(fix("Add nn.ReLU() after this layer", insert_layer_after(layer.span, "ReLU")))
     return fixes()

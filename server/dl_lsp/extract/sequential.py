@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 
 from dl_lsp.extract.context import ExtractionContext, argument
 from dl_lsp.extract.layers import shared_layer_from_call
-from dl_lsp.extract.names import framework_of
 from dl_lsp.extract.scopes import Scope
 from dl_lsp.facts import Framework, LayerFact, LayerKind, ModelFacts, Span
 
@@ -212,8 +211,3 @@ def _always_runs(test: ast.expr) -> bool:
         and isinstance(test.left, ast.Name)
         and test.left.id == "__name__"
     )
-
-
-def framework_for_layer_call(call: ast.Call, context: ExtractionContext) -> Framework | None:
-    qualified = context.qualify(call.func)
-    return framework_of(qualified, context.dominant) if qualified else None

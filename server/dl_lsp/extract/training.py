@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
 
 from dl_lsp.extract.catalog import (
     KERAS_LOSS_CLASSES,
@@ -43,11 +42,6 @@ _TRAINING_NAMES = frozenset(
         *KERAS_OPTIMIZERS,
     }
 )
-
-
-def scope_calls(scope: Scope) -> Iterator[ast.Call]:
-    """Calls in this scope's own statements (not in nested functions)."""
-    return scope.iter_calls()
 
 
 def _receiver(call: ast.Call) -> str | None:

@@ -64,8 +64,6 @@ class LayerFact:
     attribute: str | None = None
     # Keyword names given to the call: the edit actions and API rules read them.
     keywords: tuple[str, ...] = ()
-    # Extra context for messages and fixes (e.g. the name of the call's first argument).
-    dim_argument: int | None = None
 
     @property
     def is_weighted(self) -> bool:
@@ -92,7 +90,6 @@ class ModelFacts:
     # The scope (function name or '<module>') where the model variable lives.
     scope: str = "<module>"
     input_shape: tuple[int | None, ...] | None = None
-    output_from_logits: bool = False
     aliases: tuple[str, ...] = field(default_factory=tuple)
 
     @property
