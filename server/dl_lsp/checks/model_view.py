@@ -123,14 +123,21 @@ def bottleneck_index(model: ModelFacts) -> int | None:
     return None
 
 
-def is_reconstruction(model: ModelFacts, facts: ProgramFacts) -> bool:
-    """An autoencoder: bottleneck-shaped, or trained with ``fit(x, x)``."""
-    if bottleneck_index(model) is not None:
-        return True
-    return any(
-        call.method == "fit"
-        and call.x_name is not None
-        and call.x_name == call.y_name
-        and (call.model is None or call.model in model.aliases)
-        for call in facts.training.fit_calls
-    )
+class ReconstructionFits:
+    """The ``fit(x, x)`` calls of a program, gathered once: which models learn to reproduce
+    their input."""
+
+    def __init__(self, facts: ProgramFacts) -> None:
+        fits = [
+            call
+            for call in facts.training.fit_calls
+            if call.method == "fit" and call.x_name is not None and call.x_name == call.y_name
+        ]
+        self._any_model = any(call.model is None for call in fits)
+        self._models = frozenset(call.model for call in fits if call.model is not None)
+
+    def is_reconstruction(self, model: ModelFacts) -> bool:
+        """An autoencoder: bottleneck-shaped, or trained with ``fit(x, x)``."""
+        if bottleneck_index(model) is not None:
+            return True
+        return self._any_model or not self._models.isdisjoint(model.aliases)

@@ -14,7 +14,7 @@ from dl_lsp.checks.fix_data import (
     replace_value,
     set_keyword,
 )
-from dl_lsp.checks.model_view import is_reconstruction, output_index
+from dl_lsp.checks.model_view import ReconstructionFits, output_index
 from dl_lsp.extract.catalog import REGRESSION_LOSSES
 from dl_lsp.facts import (
     UNKNOWN_ACTIVATION,
@@ -83,22 +83,38 @@ def find_output(model: ModelFacts) -> OutputLayer | None:
     return OutputLayer(layer, activation, activation_layer)
 
 
-def model_for_loss(loss: LossFact, facts: ProgramFacts) -> ModelFacts | None:
-    """The model a loss trains: the compiled variable's latest definition, or the only model."""
-    framework = Framework.TORCH if loss.framework == "torch" else Framework.KERAS
-    candidates = [m for m in facts.models if m.framework is framework]
-    if loss.model is not None:
-        named = [m for m in candidates if loss.model in m.aliases]
-        if named:
-            before = [m for m in named if m.span.line <= loss.span.line]
-            return max(before, key=lambda m: m.span.line) if before else named[0]
-    if len(candidates) == 1:
-        return candidates[0]
-    if framework is Framework.TORCH:
+class LossModels:
+    """Which model each loss trains, with the models indexed once per program (a program with
+    hundreds of models and losses must not compare every pair)."""
+
+    def __init__(self, facts: ProgramFacts) -> None:
+        self._by_framework: dict[Framework, list[ModelFacts]] = {}
+        self._by_alias: dict[tuple[Framework, str], list[ModelFacts]] = {}
+        for model in facts.models:
+            self._by_framework.setdefault(model.framework, []).append(model)
+            for alias in dict.fromkeys(model.aliases):
+                self._by_alias.setdefault((model.framework, alias), []).append(model)
         trained = {o.model for o in facts.training.optimizers if o.model}
-        owners = [m for m in candidates if trained & set(m.aliases)]
-        return owners[0] if len(owners) == 1 else None
-    return None
+        self._torch_owners = [
+            m for m in self._by_framework.get(Framework.TORCH, []) if trained & set(m.aliases)
+        ]
+
+    def model_for(self, loss: LossFact) -> ModelFacts | None:
+        """The model a loss trains: the compiled variable's latest definition, or the only
+        model."""
+        framework = Framework.TORCH if loss.framework == "torch" else Framework.KERAS
+        if loss.model is not None:
+            named = self._by_alias.get((framework, loss.model))
+            if named:
+                before = [m for m in named if m.span.line <= loss.span.line]
+                return max(before, key=lambda m: m.span.line) if before else named[0]
+        candidates = self._by_framework.get(framework, [])
+        if len(candidates) == 1:
+            return candidates[0]
+        if framework is Framework.TORCH:
+            owners = self._torch_owners
+            return owners[0] if len(owners) == 1 else None
+        return None
 
 
 def problem_type_of(facts: ProgramFacts) -> ProblemType | None:
@@ -282,12 +298,14 @@ def check_labels_activation_loss(context: CheckContext, rule: Rule) -> Iterator[
     facts = context.facts
     problem = problem_type_of(facts)
     outputs = {id(model): find_output(model) for model in facts.models}
+    loss_models = LossModels(facts)
+    reconstruction = ReconstructionFits(facts)
     for loss in facts.training.losses:
-        model = model_for_loss(loss, facts)
+        model = loss_models.model_for(loss)
         output = outputs.get(id(model)) if model is not None else None
         if model is None or output is None:
             continue
-        if is_reconstruction(model, facts) and not _always_wrong(
+        if reconstruction.is_reconstruction(model) and not _always_wrong(
             output.activation, output.units, loss
         ):
             continue  # an autoencoder's targets are its inputs: no class labels involved

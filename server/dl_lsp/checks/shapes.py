@@ -14,7 +14,7 @@ from dl_lsp.checks.fix_data import (
     set_keyword,
     wrap_value,
 )
-from dl_lsp.checks.output_layer import find_output, model_for_loss
+from dl_lsp.checks.output_layer import LossModels, find_output
 from dl_lsp.extract.shape_arithmetic import flattened_size, format_dims
 from dl_lsp.facts import Framework, LayerFact, LayerKind, ModelFacts, ProblemType, Span
 from dl_lsp.facts.shapes import LayerInputFact, SizeArgument
@@ -364,10 +364,11 @@ def check_output_classes(context: CheckContext, rule: Rule) -> Iterator[Finding]
         return
     units_arguments = dict(facts.shapes.units_arguments)
     reported: set[Span] = set()
+    loss_models = LossModels(facts)
     for loss in facts.training.losses:
         if loss.name not in _MULTICLASS_LOSSES:
             continue
-        model = model_for_loss(loss, facts)
+        model = loss_models.model_for(loss)
         output = find_output(model) if model is not None else None
         if output is None or output.units is None or output.units in (1, classes):
             continue
