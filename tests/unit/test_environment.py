@@ -209,8 +209,9 @@ def test_installed_versions_win_over_pins(tmp_path: Path, monkeypatch: pytest.Mo
     site = tmp_path / "site"
     fake_distribution(site, "torch", "2.3.0")
     monkeypatch.setenv("PYTHONPATH", str(site))
-    (tmp_path / "requirements.txt").write_text("torch==1.4.0\ntensorflow==1.15\n")
+    # torchvision is not installed in the test environment (there is no CPU build of it).
+    (tmp_path / "requirements.txt").write_text("torch==1.4.0\ntorchvision==0.5.0\n")
     versions = framework_versions(sys.executable, tmp_path)
     assert versions["torch"] == "2.3.0"
-    assert versions["tensorflow"] == "1.15"
+    assert versions["torchvision"] == "0.5.0"
     assert framework_versions(None, None) == {}

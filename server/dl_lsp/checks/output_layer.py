@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -94,6 +95,8 @@ class LossModels:
             self._by_framework.setdefault(model.framework, []).append(model)
             for alias in dict.fromkeys(model.aliases):
                 self._by_alias.setdefault((model.framework, alias), []).append(model)
+        # Per alias, by line (stable: models on one line keep their order) for a bisection.
+        self._by_line = {key: _ByLine(models) for key, models in self._by_alias.items()}
         trained = {o.model for o in facts.training.optimizers if o.model}
         self._torch_owners = [
             m for m in self._by_framework.get(Framework.TORCH, []) if trained & set(m.aliases)
@@ -104,10 +107,9 @@ class LossModels:
         model."""
         framework = Framework.TORCH if loss.framework == "torch" else Framework.KERAS
         if loss.model is not None:
-            named = self._by_alias.get((framework, loss.model))
+            named = self._by_line.get((framework, loss.model))
             if named:
-                before = [m for m in named if m.span.line <= loss.span.line]
-                return max(before, key=lambda m: m.span.line) if before else named[0]
+                return named.latest_at_or_before(loss.span.line)
         candidates = self._by_framework.get(framework, [])
         if len(candidates) == 1:
             return candidates[0]
@@ -115,6 +117,22 @@ class LossModels:
             owners = self._torch_owners
             return owners[0] if len(owners) == 1 else None
         return None
+
+
+class _ByLine:
+    """Models of one alias, in definition order and by line."""
+
+    def __init__(self, models: list[ModelFacts]) -> None:
+        self.models = models
+        self.by_line = sorted(models, key=lambda m: m.span.line)  # stable: ties keep order
+        self.lines = [m.span.line for m in self.by_line]
+
+    def latest_at_or_before(self, line: int) -> ModelFacts:
+        """The first model defined on the last line at or before ``line``; else the first."""
+        after = bisect.bisect_right(self.lines, line)
+        if after == 0:
+            return self.models[0]
+        return self.by_line[bisect.bisect_left(self.lines, self.lines[after - 1])]
 
 
 def problem_type_of(facts: ProgramFacts) -> ProblemType | None:
