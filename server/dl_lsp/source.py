@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from dl_lsp.facts.span import Span
+from dl_lsp.reparse import reparse
 
 # How many repairs to try before giving up on a file; larger files get fewer tries because
 # every try parses the whole text again.
@@ -60,11 +61,16 @@ class Pragmas:
 class ParsedSource:
     """A source text, its (possibly repaired) syntax tree and the syntax errors found."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, *, previous: ParsedSource | None = None) -> None:
+        """Parse ``text``; ``previous`` (an earlier version of the same document that parsed
+        cleanly) lets the statements an edit did not touch be re-used."""
         self.text = text
-        self.tree: ast.Module | None
-        self.syntax_errors: tuple[SyntaxProblem, ...]
-        self.tree, self.syntax_errors = _parse_tolerantly(text)
+        self.tree: ast.Module | None = None
+        self.syntax_errors: tuple[SyntaxProblem, ...] = ()
+        if previous is not None and previous.tree is not None and not previous.syntax_errors:
+            self.tree = reparse(previous.text, previous.tree, text)
+        if self.tree is None:
+            self.tree, self.syntax_errors = _parse_tolerantly(text)
         self.pragmas = read_pragmas(text) if "dl-lsp" in text else Pragmas()
         # In ASCII text, ``ast``'s byte columns are already code-point columns.
         self._ascii = text.isascii()

@@ -40,10 +40,10 @@ def _lob(context: Any, rule: Any) -> Any:
     return _real_lob(context, rule)
 
 
-def _analyze(text: str, path: str | None = None, settings: Any = None) -> Any:
+def _analyze(text: str, path: str | None = None, settings: Any = None, **options: Any) -> Any:
     if "ENGINE_CRASH" in text:
         raise MemoryError("the instrumented engine crashed on purpose")
-    return _real_analyze(text, path, settings)
+    return _real_analyze(text, path, settings, **options)
 
 
 engine.extract_program = _extract

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -22,12 +23,14 @@ from dl_lsp.engine import Analysis, analyze_source
 from dl_lsp.findings import Finding
 from dl_lsp.lsp.documents import Document, DocumentStore
 from dl_lsp.lsp.positions import LineIndex
+from dl_lsp.source import ParsedSource
 
 AnalyseSource = Callable[[str, "str | None", Settings], Analysis]
 T = TypeVar("T")
 
 _serials = itertools.count(1)
 NOT_PYTHON = "not a Python document"
+_KEPT_SOURCES = 4
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,10 @@ class AnalysisScheduler:
         self._jobs: dict[str, _Job] = {}
         self._locks: dict[str, asyncio.Lock] = {}
         self._results: dict[str, DocumentAnalysis] = {}
+        # The parses of the documents analysed last, newest last: the next analysis of one of
+        # them re-parses only what the edit touched. A few only, for memory's sake: a tree
+        # weighs about a hundred times its text. Touched by the worker thread alone.
+        self._sources: OrderedDict[str, ParsedSource] = OrderedDict()
 
     def cached(self, uri: str) -> DocumentAnalysis | None:
         """The latest result for a document, whatever its generation."""
@@ -147,6 +154,7 @@ class AnalysisScheduler:
             job.task.cancel()
         self._results.pop(uri, None)
         self._locks.pop(uri, None)
+        self._sources.pop(uri, None)
 
     async def run(self, function: Callable[..., T], *args: Any) -> T:
         """Run other CPU-bound work (quick fixes) on the analysis worker."""
@@ -217,8 +225,9 @@ class AnalysisScheduler:
             return replace(result, skipped=size)
         started = time.perf_counter()
         try:
-            analysis = (self._analyse or analyze_source)(text, path, settings)
+            analysis = self._analyse_text(uri, text, path, settings)
         except Exception as error:  # the engine must never take the server down
+            self._sources.pop(uri, None)
             return replace(result, error=f"{type(error).__name__}: {error}")
         return replace(
             result,
@@ -226,3 +235,12 @@ class AnalysisScheduler:
             failures=analysis.failures,
             seconds=time.perf_counter() - started,
         )
+
+    def _analyse_text(self, uri: str, text: str, path: str | None, settings: Settings) -> Analysis:
+        if self._analyse is not None:
+            return self._analyse(text, path, settings)
+        analysis = analyze_source(text, path, settings, previous=self._sources.pop(uri, None))
+        self._sources[uri] = analysis.source
+        while len(self._sources) > _KEPT_SOURCES:
+            self._sources.popitem(last=False)
+        return analysis
