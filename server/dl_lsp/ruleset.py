@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from dl_lsp.data_files import read_toml
 from dl_lsp.facts.span import Span
 from dl_lsp.findings import BugType, Finding, Related, Severity
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
 
 DOCS_BASE_URL = "https://dl-lsp.readthedocs.io/en/latest/rules/"
 
@@ -117,8 +112,7 @@ def load_rules() -> Mapping[str, Rule]:
     """Every rule, keyed by code, in a stable order (family, then code)."""
     rules: list[Rule] = []
     for path in sorted(rules_directory().glob("*.toml")):
-        with path.open("rb") as handle:
-            data = tomllib.load(handle)
+        data = read_toml(path)
         if "code" in data:
             rules.append(_rule_from(data))
     rules.sort(key=lambda rule: (rule.family != "snippet", rule.family, rule.code))

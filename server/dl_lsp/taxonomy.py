@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from dl_lsp.data_files import read_toml
 from dl_lsp.findings import BugType
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib  # type: ignore[import-not-found, unused-ignore]
 
 
 @dataclass(frozen=True)
@@ -106,9 +101,7 @@ def taxonomy_directory() -> Path:
 
 
 def _read(name: str) -> dict[str, Any]:
-    with (taxonomy_directory() / name).open("rb") as handle:
-        data: dict[str, Any] = tomllib.load(handle)
-    return data
+    return read_toml(taxonomy_directory() / name)
 
 
 def _edit_actions(data: dict[str, Any]) -> dict[str, EditAction]:

@@ -1,0 +1,92 @@
+"""The package's TOML data (rules, migration tables, taxonomy), read through a JSON cache.
+
+``tomllib`` is written in Python: parsing the sixty-odd rule files costs more than the rest of
+the server's start-up work together. The first read of a file stores its data as JSON (which
+the standard library parses in C) in the user's cache folder, keyed by the file's path, size
+and modification time; later reads of the unchanged file load that. A cache that cannot be
+read or written is simply not used.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+_FORMAT = 1
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """The data of a TOML file (``tomllib.TOMLDecodeError`` when it is not valid TOML)."""
+    try:
+        status = path.stat()
+    except OSError:
+        status = None
+    cached = _cache_file(path) if status is not None else None
+    stamp = [_FORMAT, status.st_size, status.st_mtime_ns] if status is not None else None
+    if cached is not None:
+        try:
+            with cached.open("rb") as handle:
+                entry = json.load(handle)
+            if entry.get("stamp") == stamp and isinstance(entry.get("data"), dict):
+                data: dict[str, Any] = entry["data"]
+                return data
+        except (OSError, ValueError):
+            pass
+    data = _parse_toml(path)
+    if cached is not None:
+        _store(cached, {"stamp": stamp, "data": data})
+    return data
+
+
+def _parse_toml(path: Path) -> dict[str, Any]:
+    # Imported here: on a cache hit the TOML parser is not needed at all.
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib  # type: ignore[import-not-found, unused-ignore]
+    with path.open("rb") as handle:
+        data: dict[str, Any] = tomllib.load(handle)
+    return data
+
+
+def cache_directory() -> Path | None:
+    """``$DL_LSP_CACHE_DIR``, else ``$XDG_CACHE_HOME/dl-lsp``, else ``~/.cache/dl-lsp``; None
+    when ``DL_LSP_CACHE_DIR`` is empty (no cache)."""
+    chosen = os.environ.get("DL_LSP_CACHE_DIR")
+    if chosen is not None:
+        return Path(chosen) if chosen else None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "dl-lsp"
+
+
+def _cache_file(path: Path) -> Path | None:
+    directory = cache_directory()
+    if directory is None:
+        return None
+    key = hashlib.sha1(str(path.resolve()).encode("utf-8", "surrogatepass")).hexdigest()[:20]
+    return directory / f"data-{path.stem}-{key}.json"
+
+
+def _store(target: Path, entry: dict[str, Any]) -> None:
+    """Write the cache entry atomically (a reader never sees half a file); errors are ignored."""
+    try:
+        text = json.dumps(entry, allow_nan=False)
+    except (TypeError, ValueError):
+        return  # dates or special floats: JSON cannot hold them exactly, so no cache
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".", suffix=".tmp")
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                stream.write(text)
+            os.replace(temporary, target)
+        except BaseException:
+            os.unlink(temporary)
+            raise
+    except OSError:
+        pass
