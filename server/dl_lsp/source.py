@@ -67,8 +67,13 @@ class ParsedSource:
         self.text = text
         self.tree: ast.Module | None = None
         self.syntax_errors: tuple[SyntaxProblem, ...] = ()
+        # What extraction learnt of each statement (its calls), kept for the statements that a
+        # re-parse re-uses (``dl_lsp.extract.scopes.build_scopes`` fills and prunes it).
+        self.call_memo: dict[int, tuple[ast.stmt, list[ast.Call]]] = {}
         if previous is not None and previous.tree is not None and not previous.syntax_errors:
             self.tree = reparse(previous.text, previous.tree, text)
+            if self.tree is not None:
+                self.call_memo = dict(previous.call_memo)
         if self.tree is None:
             self.tree, self.syntax_errors = _parse_tolerantly(text)
         self.pragmas = read_pragmas(text) if "dl-lsp" in text else Pragmas()

@@ -28,7 +28,7 @@ class ExtractionContext:
 
     @classmethod
     def create(cls, source: ParsedSource, tree: ast.Module) -> ExtractionContext:
-        scopes = build_scopes(tree)
+        scopes = build_scopes(tree, source.call_memo if tree is source.tree else None)
         statements = (statement for scope in scopes for statement in scope.statements)
         imports = ImportTable.from_statements(statements)
         calls = CallIndex(scopes, imports)

@@ -94,8 +94,18 @@ def iter_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
         stack.extend(reversed(children))
 
 
-def build_scopes(tree: ast.Module) -> list[Scope]:
-    """The module scope and one scope per function (methods included), parents linked."""
+CallMemo = dict[int, tuple[ast.stmt, list[ast.Call]]]
+"""``own_calls`` of statements, under ``id(statement)``: an edit re-parses only the statements
+it touched (``dl_lsp.reparse``), and the calls of the others are known already."""
+
+
+def build_scopes(tree: ast.Module, memo: CallMemo | None = None) -> list[Scope]:
+    """The module scope and one scope per function (methods included), parents linked.
+
+    With a ``memo``, the calls of statements found there are re-used, and the memo is left
+    holding exactly the statements of this tree."""
+    known: CallMemo = memo if memo is not None else {}
+    used: CallMemo = {}
     module = Scope(MODULE_SCOPE, tree, None)
     scopes = [module]
     pending: list[tuple[list[ast.stmt], Scope, str]] = [(tree.body, module, "")]
@@ -103,7 +113,12 @@ def build_scopes(tree: ast.Module) -> list[Scope]:
         body, scope, prefix = pending.pop()
         for statement in iter_statements(body):
             scope.statements.append(statement)
-            scope.calls.append((statement, own_calls(statement)))
+            entry = known.get(id(statement))
+            calls = (
+                entry[1] if entry is not None and entry[0] is statement else own_calls(statement)
+            )
+            used[id(statement)] = (statement, calls)
+            scope.calls.append((statement, calls))
             _record_assignment(scope, statement)
             if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 child = Scope(f"{prefix}{statement.name}", statement, scope)
@@ -112,6 +127,9 @@ def build_scopes(tree: ast.Module) -> list[Scope]:
                 pending.append((statement.body, child, f"{prefix}{statement.name}."))
             elif isinstance(statement, ast.ClassDef):
                 pending.append((statement.body, scope, f"{prefix}{statement.name}."))
+    if memo is not None:
+        memo.clear()
+        memo.update(used)
     return scopes
 
 
