@@ -6,7 +6,8 @@ finds, line by line, which cell each kept, changed or new line belongs to:
 - kept and changed lines stay in their cell, with their original text (magics come back);
 - lines inserted between two cells go to the end of the cell above (code added "before cell 5"
   runs before it either way, and ``%%`` cell magics stay on their cell's first line);
-- an inserted block of only imports goes to the first Python code cell, after its imports.
+- an inserted block of only imports goes to the first Python code cell, after its imports
+  (unless it was inserted inside that cell already).
 """
 
 from __future__ import annotations
@@ -53,7 +54,9 @@ def sources_from_program(program: NotebookProgram, new_text: str) -> dict[int, s
         else:  # insert before old line i1
             inserted = new[j1:j2]
             target = drafts[owner[i1 - 1]] if i1 > 0 else drafts[0]
-            if target is not _first_python(drafts) and _only_imports(inserted):
+            between_cells = 0 < i1 < len(owner) and owner[i1 - 1] != owner[i1]
+            moved = between_cells or target is not _first_python(drafts)
+            if moved and _only_imports(inserted):
                 imports.extend(inserted)
             elif i1 == 0:
                 _insert_at_top(target, inserted)
