@@ -70,11 +70,12 @@ class OpenNotebook:
         return self.cell_uris[piece.cell]
 
     def slice_of(self, cell_uri: str) -> CellSlice | None:
-        try:
-            index = self.cell_uris.index(cell_uri)
-        except ValueError:
-            return None
-        return self.program.cells.by_cell(index)
+        """The code cell of a cell URI, however the client quoted it this time."""
+        wanted = unquote(cell_uri)
+        for index, uri in enumerate(self.cell_uris):
+            if uri == cell_uri or unquote(uri) == wanted:
+                return self.program.cells.by_cell(index)
+        return None
 
 
 class NotebookSupport:
@@ -110,9 +111,12 @@ class NotebookSupport:
                 cells.append(CellSource(index, document.source))
         program = program_from_cells(cells)
         previous = self.notebooks.get(notebook_uri)
+        cell_uris = [cell.document for cell in notebook.cells]
+        if previous and previous.cell_uris == cell_uris and previous.program == program:
+            return previous  # metadata or an execution summary changed, not the code
         state = OpenNotebook(
             notebook_uri,
-            [cell.document for cell in notebook.cells],
+            cell_uris,
             program,
             next(self._versions),
             previous.published if previous else set(),
@@ -135,6 +139,15 @@ class NotebookSupport:
         """Settings changed: analyse every open notebook again."""
         for uri in list(self.notebooks):
             self.scheduler.schedule(uri, 0.0)
+
+    def find(self, uri: str) -> OpenNotebook | None:
+        """The open notebook a notebook URI or one of its cell URIs names (for commands: the
+        program is ``.program``; an edit of ``.uri`` goes through ``cell_edit``)."""
+        state = self.notebooks.get(uri)
+        if state is None:
+            located = self.locate(uri)
+            state = located[0] if located else None
+        return state
 
     def locate(self, cell_uri: str) -> tuple[OpenNotebook, CellSlice] | None:
         """The open notebook and the code cell a cell document belongs to."""

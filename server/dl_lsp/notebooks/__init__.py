@@ -8,6 +8,7 @@ The library API (pure functions over frozen data; only ``write_notebook`` touche
     where = program.cells.to_cell(finding.span)     # CellSpan: .cell (CellSlice), .span
     sources = sources_from_program(program, edited_text)  # {cell index: new source}
     write_notebook(path, notebook, sources)         # atomic, only the sources change
+    text = render_notebook(notebook, sources)       # or: the new file text, to write elsewhere
 
 Cells are numbered like nbformat stores them: ``index`` 0-based among all cells, markdown
 included; ``CellSlice.number`` is the 1-based number shown to users (``cell 3``).
@@ -32,7 +33,7 @@ from dl_lsp.notebooks.reading import (
     parse_notebook,
     read_notebook,
 )
-from dl_lsp.notebooks.writing import render_notebook, write_notebook
+from dl_lsp.notebooks.writing import render_notebook, write_notebook, write_text_atomically
 
 __all__ = [
     "CellMap",
@@ -52,4 +53,5 @@ __all__ = [
     "sources_from_program",
     "split_cell_lines",
     "write_notebook",
+    "write_text_atomically",
 ]

@@ -368,3 +368,48 @@ async def test_closing_the_notebook_clears_its_cells(
         TIMEOUT,
         "cleared diagnostics",
     )
+
+
+async def test_a_cell_added_by_the_client_joins_the_program_in_its_place(
+    notebook_client: LanguageClient, tmp_path: Path
+) -> None:
+    notebook = await open_notebook(
+        notebook_client, tmp_path, "keras_softmax_single_unit_across_cells.ipynb"
+    )
+    compile_cell = notebook.code_cell(6)
+    assert any(d.code == "REP601" for d in await notebook.diagnostics(compile_cell))
+    # The user inserts a seeding cell right after the imports (a new cell 3).
+    seed = Cell(
+        f"{notebook.cells[0].uri.split('#')[0]}#W99sZmlsZQ%3D%3D",
+        types.NotebookCellKind.Code,
+        "keras.utils.set_random_seed(0)",
+    )
+    notebook.cells.insert(2, seed)
+    notebook.version += 1
+    published = notebook.client.published  # type: ignore[attr-defined]
+    before = len(published[compile_cell.uri])
+    notebook.client.notebook_document_did_change(
+        types.DidChangeNotebookDocumentParams(
+            notebook_document=types.VersionedNotebookDocumentIdentifier(
+                notebook.version, notebook.uri
+            ),
+            change=types.NotebookDocumentChangeEvent(
+                cells=types.NotebookDocumentCellChanges(
+                    structure=types.NotebookDocumentCellChangeStructure(
+                        array=types.NotebookCellArrayChange(
+                            start=2,
+                            delete_count=0,
+                            cells=[types.NotebookCell(kind=seed.kind, document=seed.uri)],
+                        ),
+                        did_open=[types.TextDocumentItem(seed.uri, "python", 1, seed.text)],
+                    )
+                )
+            ),
+        )
+    )
+    await wait_until(lambda: len(published[compile_cell.uri]) > before, TIMEOUT, "a new publish")
+    assert not any(d.code == "REP601" for d in published[compile_cell.uri][-1].diagnostics)
+    # The model cell moved down one place; its finding is still on its own lines.
+    model_cell = notebook.code_cell(5)
+    llm = next(d for d in published[model_cell.uri][-1].diagnostics if d.code == "LLM")
+    assert notebook.text_of(model_cell, llm.range) == "'softmax'"
