@@ -329,3 +329,21 @@ def test_the_write_keeps_the_file_mode_and_leaves_no_temporary_file(tmp_path: Pa
     assert write_notebook(path, notebook, {0: "x = 2"}) is None
     assert os.stat(path).st_mode & 0o777 == 0o640
     assert os.listdir(tmp_path) == ["nb.ipynb"]
+
+
+def test_lines_inside_brackets_strings_and_continuations_are_python_not_magics() -> None:
+    lines = [
+        "if (loss",
+        "        != best):",  # PEP 8's break before a binary operator
+        "    pass",
+        'template = """',
+        "%d images",
+        "!important",
+        '"""',
+        "total = 1 + \\",
+        "    %2",
+        "!ls",
+    ]
+    changed = neutralise_cell(lines)
+    assert changed[:9] == lines[:9]
+    assert changed[9] == "0#~"

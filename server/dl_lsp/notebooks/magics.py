@@ -47,15 +47,76 @@ def neutralise_cell(lines: list[str]) -> list[str]:
     result: list[str] = []
     continued = False  # the previous line was a magic ending with a backslash
     leading = True  # no code line seen yet: where a cell magic may stand
+    code = _LogicalLines()
     for line in lines:
         if continued or (leading and line.startswith("%%")):
             changed = _comment_out(line)
-        else:
+        elif code.at_statement_start:
             changed = neutralise_line(line)
+        else:  # inside brackets or a string: ``!= b)`` or ``%d items`` is Python
+            changed = line
         result.append(changed)
         continued = changed != line and line.rstrip().endswith("\\")
+        if changed == line:
+            code.feed(line)
         leading = leading and not line.strip()
     return result
+
+
+_SPECIAL = re.compile(r"\"\"\"|'''|[()\[\]{}'\"#\\]")
+
+
+class _LogicalLines:
+    """Where Python's logical lines start: IPython (like us) rewrites only lines that start one,
+    not the continuation of a bracket, a string or a backslash."""
+
+    def __init__(self) -> None:
+        self.depth = 0
+        self.quote: str | None = None  # the delimiter of a string still open
+        self.continued = False
+
+    @property
+    def at_statement_start(self) -> bool:
+        return self.depth == 0 and self.quote is None and not self.continued
+
+    def feed(self, line: str) -> None:
+        position = 0
+        self.continued = False
+        while position < len(line):
+            if self.quote is not None:
+                end = _string_end(line, position, self.quote)
+                if end < 0:
+                    break
+                position, self.quote = end, None
+                continue
+            match = _SPECIAL.search(line, position)
+            if match is None:
+                break
+            token, position = match.group(), match.end()
+            if token == "#":
+                break
+            if token == "\\":
+                self.continued = position >= len(line.rstrip())
+            elif token in ("(", "[", "{"):
+                self.depth += 1
+            elif token in (")", "]", "}"):
+                self.depth = max(0, self.depth - 1)
+            else:
+                self.quote = token
+        if self.quote in ("'", '"'):
+            self.quote = None  # a one-line string ends with its line (or it is an error)
+
+
+def _string_end(line: str, position: int, quote: str) -> int:
+    """The offset after the closing ``quote`` on this line (-1: the string goes on)."""
+    while True:
+        found = line.find(quote, position)
+        if found < 0:
+            return -1
+        backslashes = len(line[:found]) - len(line[:found].rstrip("\\"))
+        if backslashes % 2 == 0:
+            return found + len(quote)
+        position = found + 1
 
 
 def neutralise_line(line: str) -> str:
