@@ -12,7 +12,7 @@ from dl_lsp.extract.program import extract_program
 from dl_lsp.facts import ProgramFacts
 from dl_lsp.findings import Finding
 from dl_lsp.ruleset import Rule, get_rule, load_rules
-from dl_lsp.source import ParsedSource
+from dl_lsp.source import ParsedSource, SyntaxProblem
 
 SYNTAX_ERROR_CODE = "SNP001"
 
@@ -53,7 +53,7 @@ def analyze_source(
 
 def _analyze(source: ParsedSource, settings: Settings) -> Analysis:
     settings = _with_pragmas(settings, source)
-    findings: list[Finding] = list(_syntax_findings(source))
+    findings: list[Finding] = list(syntax_findings(source.syntax_errors))
     failures: list[tuple[str, str]] = []
     facts = ProgramFacts()
     if source.tree is not None:
@@ -76,6 +76,15 @@ def _analyze(source: ParsedSource, settings: Settings) -> Analysis:
             findings.extend(check(context, rule))
         except Exception as error:  # a broken check must never take the others down
             failures.append((code, f"{type(error).__name__}: {error}"))
+    kept = kept_findings(findings, source, settings)
+    return Analysis(source, facts, tuple(kept), tuple(failures))
+
+
+def kept_findings(
+    findings: Iterable[Finding], source: ParsedSource, settings: Settings
+) -> list[Finding]:
+    """The findings to report: deduplicated, enabled, not suppressed by a pragma, with the
+    user's severities, in position order."""
     kept = [
         _with_severity(finding, settings)
         for finding in _dedupe(findings)
@@ -83,14 +92,14 @@ def _analyze(source: ParsedSource, settings: Settings) -> Analysis:
         and not source.pragmas.suppresses(finding.code, finding.span.line)
     ]
     kept.sort(key=lambda f: (f.span.line, f.span.column, f.code))
-    return Analysis(source, facts, tuple(kept), tuple(failures))
+    return kept
 
 
-def _syntax_findings(source: ParsedSource) -> Iterable[Finding]:
-    if not source.syntax_errors:
-        return
-    rule = get_rule(SYNTAX_ERROR_CODE)
-    for problem in source.syntax_errors:
+def syntax_findings(problems: Iterable[SyntaxProblem]) -> Iterable[Finding]:
+    """The SNP001 finding of each syntax error."""
+    rule: Rule | None = None  # looked up only when there is an error
+    for problem in problems:
+        rule = rule or get_rule(SYNTAX_ERROR_CODE)
         yield Finding(
             code=rule.code,
             name=rule.name,

@@ -14,6 +14,9 @@ from pathlib import Path
 SKIPPED_DIRECTORIES = frozenset(
     {".venv", "venv", "node_modules", "__pycache__", "build", "dist", ".git"}
 )
+# Python files, and Jupyter notebooks (their code cells; .ipynb_checkpoints/ is skipped as a
+# hidden folder).
+CHECKED_SUFFIXES = (".py", ".ipynb")
 
 
 @dataclass(frozen=True)
@@ -48,7 +51,8 @@ class ReadProblem:
 
 
 def discover_python_files(paths: Iterable[str]) -> Discovery:
-    """Expand files and folders (recursively, ``*.py``) into a sorted list without duplicates."""
+    """Expand files and folders (recursively, ``*.py`` and ``*.ipynb`` notebooks) into a sorted
+    list without duplicates."""
     found: dict[str, SourceFile] = {}
     missing: list[str] = []
     for given in paths:
@@ -71,7 +75,7 @@ def _walk_python_files(root: Path) -> Iterator[Path]:
         base = Path(folder)
         for name in sorted(names):
             # Symbolic links are listed here too, broken ones included: reading reports them.
-            if name.endswith(".py"):
+            if name.endswith(CHECKED_SUFFIXES):
                 yield base / name
 
 
@@ -94,13 +98,14 @@ def _display(path: Path) -> str:
 
 def read_source(path: Path) -> SourceText | ReadProblem:
     """Read a file as Python source: regular files only, binary and undecodable files refused."""
-    data = _read_bytes(path)
+    data = read_file_bytes(path)
     if isinstance(data, ReadProblem):
         return data
     return decode_source(data)
 
 
-def _read_bytes(path: Path) -> bytes | ReadProblem:
+def read_file_bytes(path: Path) -> bytes | ReadProblem:
+    """A regular file's bytes, or why they cannot be read (never blocks on a FIFO)."""
     # O_NONBLOCK: opening a FIFO must never wait for a writer.
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
     try:

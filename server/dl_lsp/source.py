@@ -134,15 +134,30 @@ def split_lines(text: str) -> list[str]:
     return io.StringIO(text, newline="").readlines()
 
 
+def repair_syntax(text: str) -> tuple[str, tuple[SyntaxProblem, ...]]:
+    """The text with the lines behind its syntax errors neutralised (positions kept), and the
+    errors; the text comes back unchanged when it parses or cannot be repaired."""
+    tree, problems, lines = _repair_tolerantly(text)
+    return ("".join(lines) if tree is not None and lines is not None else text), problems
+
+
 def _parse_tolerantly(text: str) -> tuple[ast.Module | None, tuple[SyntaxProblem, ...]]:
+    tree, problems, _ = _repair_tolerantly(text)
+    return tree, problems
+
+
+def _repair_tolerantly(
+    text: str,
+) -> tuple[ast.Module | None, tuple[SyntaxProblem, ...], list[str] | None]:
+    """The tree, the syntax errors, and the repaired lines (None when nothing was repaired)."""
     error: SyntaxError | None = None
     if "\x00" not in text:
         try:
-            return _parse(text), ()  # the common case: the text is valid as it is
+            return _parse(text), (), None  # the common case: the text is valid as it is
         except SyntaxError as caught:
             error = caught
         except (ValueError, RecursionError, MemoryError) as fatal:
-            return None, (SyntaxProblem(_describe(fatal), Span(1, 0, 1, 0)),)
+            return None, (SyntaxProblem(_describe(fatal), Span(1, 0, 1, 0)),), None
     lines = split_lines(text)
     problems: list[SyntaxProblem] = []
     repaired: set[int] = set()
@@ -152,17 +167,17 @@ def _parse_tolerantly(text: str) -> tuple[ast.Module | None, tuple[SyntaxProblem
     for _ in range(limit + 1):
         if error is None:
             try:
-                return _parse("".join(lines)), tuple(problems)
+                return _parse("".join(lines)), tuple(problems), lines
             except SyntaxError as caught:
                 error = caught
             except (ValueError, RecursionError, MemoryError) as fatal:
                 # NUL bytes, or nesting too deep for the compiler: nothing to analyse.
                 problems.append(SyntaxProblem(_describe(fatal), Span(1, 0, 1, 0)))
-                return None, tuple(problems)
+                return None, tuple(problems), None
         if not _repair(error, lines, problems, repaired):
             break
         error = None
-    return None, tuple(problems)
+    return None, tuple(problems), None
 
 
 def _repair(

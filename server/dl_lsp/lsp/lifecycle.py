@@ -81,6 +81,7 @@ async def on_initialized(ls: DlLanguageServer, params: types.InitializedParams) 
 def on_shutdown(ls: DlLanguageServer, params: None) -> None:
     ls.log_info("dl-lsp: shutting down")
     ls.scheduler.shutdown()
+    ls.notebooks.scheduler.shutdown()
 
 
 def on_exit(ls: DlLanguageServer, params: None) -> None:

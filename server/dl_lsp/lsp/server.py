@@ -19,7 +19,7 @@ from pygls.protocol import default_converter
 
 from dl_lsp import __version__
 from dl_lsp.config import Settings
-from dl_lsp.lsp import code_actions, diagnostics, hover, lifecycle, settings, sync
+from dl_lsp.lsp import code_actions, diagnostics, hover, lifecycle, notebooks, settings, sync
 from dl_lsp.lsp.analysis import NOT_PYTHON, AnalysisScheduler, DocumentAnalysis
 from dl_lsp.lsp.diagnostics import DiagnosticSupport
 from dl_lsp.lsp.documents import Document, DocumentStore
@@ -53,6 +53,7 @@ class DlLanguageServer(LanguageServer):
             protocol_cls=DlLspProtocol,
             converter_factory=json_converter,
             text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
+            notebook_document_sync=notebooks.SYNC_OPTIONS,
         )
         self.documents = DocumentStore()
         self.closed_files = ClosedFiles()
@@ -64,6 +65,7 @@ class DlLanguageServer(LanguageServer):
             max_file_size=lambda: self.settings.options.max_file_size,
             ready=self.wait_for_settings,
         )
+        self.notebooks = notebooks.NotebookSupport(self)
         # Filled in from the client's capabilities at initialize.
         self.encoding = UTF16
         self.pull_diagnostics = False
@@ -102,6 +104,7 @@ class DlLanguageServer(LanguageServer):
             return
         for document in self.documents:
             self.request_analysis(document.uri, immediate=True)
+        self.notebooks.reanalyse()
 
     def on_analysis(self, result: DocumentAnalysis) -> None:
         """A fresh analysis of a document's current text: log what went wrong, publish."""
@@ -182,18 +185,20 @@ def create_server() -> DlLanguageServer:
     lifecycle.register(ls)
     sync.register(ls)
     settings.register(ls)
+    notebooks.register(ls)
+    # Requests on notebook cells are answered on the notebook's program (lsp/notebooks.py).
     ls.feature(types.TEXT_DOCUMENT_DIAGNOSTIC, diagnostics.OPTIONS)(
-        diagnostics.on_document_diagnostic
+        notebooks.in_cells_diagnostic(diagnostics.on_document_diagnostic)
     )
     ls.feature(types.WORKSPACE_DIAGNOSTIC)(diagnostics.on_workspace_diagnostic)
-    ls.feature(types.TEXT_DOCUMENT_HOVER)(hover.on_hover)
+    ls.feature(types.TEXT_DOCUMENT_HOVER)(notebooks.in_cells_hover(hover.on_hover))
     for extension in extension_modules():
         extension.register(ls)
     ls.feature(
         types.TEXT_DOCUMENT_CODE_ACTION,
         types.CodeActionOptions(code_action_kinds=code_actions.kinds(), resolve_provider=True),
-    )(code_actions.on_code_action)
-    ls.feature(types.CODE_ACTION_RESOLVE)(code_actions.on_resolve)
+    )(notebooks.in_cells_code_actions(code_actions.on_code_action))
+    ls.feature(types.CODE_ACTION_RESOLVE)(notebooks.in_cells_resolve(code_actions.on_resolve))
     return ls
 
 

@@ -63,7 +63,8 @@ def workspace_files(folders: Iterable[str], limit: int = MAX_FILES) -> list[Path
     existing = [folder for folder in folders if os.path.isdir(folder)]
     if not existing:
         return []
-    found = discover_python_files(existing).files
+    # Closed notebooks have no cell documents to attach diagnostics to.
+    found = [s for s in discover_python_files(existing).files if s.path.suffix != ".ipynb"]
     return [source.path for source in found[:limit]]
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from dl_lsp.findings import Finding
+from dl_lsp.notebooks.program import CellMap
 
 EXIT_CLEAN = 0
 EXIT_REPORTED = 1
@@ -33,6 +34,8 @@ class FileResult:
     path: str
     findings: tuple[Finding, ...] = ()
     problems: tuple[FileProblem, ...] = ()
+    # For a notebook: where its code cells sit in the program the findings' spans refer to.
+    cells: CellMap | None = None
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,7 @@ class PathFinding:
 
     path: str
     finding: Finding
+    cells: CellMap | None = None  # set for notebooks (see dl_lsp.report.locations)
 
 
 @dataclass(frozen=True)
@@ -54,17 +58,14 @@ class CheckReport:
         """Sort results so that output never depends on the order files finished in."""
         ordered = sorted(results, key=lambda result: result.path)
         return cls(
-            tuple(
-                FileResult(result.path, _sorted_findings(result.findings), result.problems)
-                for result in ordered
-            )
+            tuple(replace(result, findings=_sorted_findings(result.findings)) for result in ordered)
         )
 
     @property
     def findings(self) -> list[PathFinding]:
         """Every finding, in output order (path, line, column)."""
         return [
-            PathFinding(result.path, finding)
+            PathFinding(result.path, finding, result.cells)
             for result in self.results
             for finding in result.findings
         ]

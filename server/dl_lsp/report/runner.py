@@ -11,10 +11,12 @@ from dataclasses import dataclass
 from dl_lsp.config import Settings
 from dl_lsp.engine import Analysis, analyze_source
 from dl_lsp.files import ReadProblem, SourceFile, read_source
+from dl_lsp.notebooks import analyze_notebook, is_notebook_path, notebook_program, read_notebook
 from dl_lsp.report.results import CheckReport, FileProblem, FileResult
 
 # Below this many files a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 8
+_TOO_DEEP = "code nested too deeply to analyse (recursion limit reached), skipped"
 
 
 @dataclass(frozen=True)
@@ -36,17 +38,35 @@ def check_task(task: CheckTask) -> FileResult:
 
 def _check(task: CheckTask) -> FileResult:
     display = task.file.display
+    if is_notebook_path(task.file.path):
+        return _check_notebook(task)
     source = read_source(task.file.path)
     if isinstance(source, ReadProblem):
         return FileResult(display, problems=(FileProblem(display, source.message),))
     try:
         analysis = analyze_source(source.text, path=str(task.file.path), settings=task.settings)
     except RecursionError:
-        message = "code nested too deeply to analyse (recursion limit reached), skipped"
-        return FileResult(display, problems=(FileProblem(display, message),))
+        return FileResult(display, problems=(FileProblem(display, _TOO_DEEP),))
     except MemoryError:
         return FileResult(display, problems=(FileProblem(display, "too large to analyse"),))
     return FileResult(display, analysis.findings, _failure_problems(display, analysis))
+
+
+def _check_notebook(task: CheckTask) -> FileResult:
+    """A notebook's code cells as one program; findings keep program spans and the cell map."""
+    display = task.file.display
+    notebook = read_notebook(task.file.path)
+    if isinstance(notebook, ReadProblem):
+        return FileResult(display, problems=(FileProblem(display, notebook.message),))
+    program = notebook_program(notebook)
+    try:
+        analysis = analyze_notebook(program, path=str(task.file.path), settings=task.settings)
+    except RecursionError:
+        return FileResult(display, problems=(FileProblem(display, _TOO_DEEP),))
+    except MemoryError:
+        return FileResult(display, problems=(FileProblem(display, "too large to analyse"),))
+    problems = _failure_problems(display, analysis)
+    return FileResult(display, analysis.findings, problems, cells=program.cells)
 
 
 def _failure_problems(display: str, analysis: Analysis) -> tuple[FileProblem, ...]:

@@ -12,6 +12,8 @@ from urllib.parse import quote
 from dl_lsp import __version__
 from dl_lsp.facts.span import Span
 from dl_lsp.findings import Finding, Severity
+from dl_lsp.notebooks.program import CellSlice
+from dl_lsp.report.locations import ReportLocation, locate
 from dl_lsp.report.results import CheckReport, FileProblem, PathFinding
 from dl_lsp.rule_docs import render_rule_body
 from dl_lsp.ruleset import Rule
@@ -108,13 +110,13 @@ def _result(item: PathFinding, rule_index: int, locator: _Locator) -> dict[str, 
         "ruleIndex": rule_index,
         "level": sarif_level(finding.severity),
         "message": {"text": finding.message},
-        "locations": [locator.location(item.path, finding.span)],
+        "locations": [locator.location(item.path, locate(finding.span, item.cells))],
     }
     if finding.related:
         result["relatedLocations"] = [
             {
                 "id": number,
-                **locator.location(item.path, related.span),
+                **locator.location(item.path, locate(related.span, item.cells)),
                 "message": {"text": related.message},
             }
             for number, related in enumerate(finding.related, start=1)
@@ -155,10 +157,36 @@ class _Locator:
             return {"uri": Path(absolute).as_uri()}
         return {"uri": quote(relative.replace(os.sep, "/")), "uriBaseId": SOURCE_ROOT}
 
-    def location(self, path: str, span: Span) -> dict[str, Any]:
-        """A physical location with a 1-based region."""
+    def location(self, path: str, where: ReportLocation) -> dict[str, Any]:
+        """A physical location with a 1-based region; in a notebook, see ``_cell_location``."""
+        if where.cell is not None:
+            return self._cell_location(path, where, where.cell)
         return {
-            "physicalLocation": {"artifactLocation": self.artifact(path), "region": _region(span)}
+            "physicalLocation": {
+                "artifactLocation": self.artifact(path),
+                "region": _region(where.span),
+            }
+        }
+
+    def _cell_location(self, path: str, where: ReportLocation, cell: CellSlice) -> dict[str, Any]:
+        """A notebook finding: the physical region is the lines of the .ipynb file holding the
+        code (what code-scanning viewers show); the cell and the range inside it are in the
+        location's properties and its logical location ``cell N``."""
+        physical: dict[str, Any] = {"artifactLocation": self.artifact(path)}
+        lines = where.file_lines()
+        if lines is not None:
+            physical["region"] = {"startLine": lines[0], "endLine": lines[1]}
+        return {
+            "physicalLocation": physical,
+            "logicalLocations": [
+                {"name": f"cell {cell.number}", "fullyQualifiedName": f"{path}:cell {cell.number}"}
+            ],
+            "properties": {
+                "cell": cell.number,
+                "cellIndex": cell.cell,
+                "cellId": cell.cell_id,
+                "cellRegion": _region(where.span),
+            },
         }
 
 

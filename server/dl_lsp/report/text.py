@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from dl_lsp.report.locations import finding_location
 from dl_lsp.report.results import CheckReport, PathFinding
 
 
 def format_finding(item: PathFinding) -> str:
-    """One finding on one line, with a 1-based column."""
+    """One finding on one line, with a 1-based column (``path:cell N:line:col`` in notebooks)."""
     finding = item.finding
     message = " ".join(finding.message.split())
-    return f"{item.path}:{finding.span.line}:{finding.span.column + 1}: {finding.code} {message}"
+    return f"{finding_location(item).prefix(item.path)}: {finding.code} {message}"
 
 
 def render_text(report: CheckReport) -> str:
