@@ -41,7 +41,10 @@ def migrate_source(text: str, versions: Mapping[str, str] | None = None) -> Migr
             fixed = apply_edits(current, list(chosen[0][1].edits))
         if fixed == current or not still_valid(current, fixed):
             break
-        applied += [f"line {finding.span.line}: {proposal.title} ({finding.code})" for finding, proposal in chosen]
+        applied += [
+            f"line {finding.span.line}: {proposal.title} ({finding.code})"
+            for finding, proposal in chosen
+        ]
         current = fixed
     current, switched = ensure_graph_mode(current)
     if switched:
@@ -65,9 +68,7 @@ def _api_findings(text: str, settings: Settings) -> list[Finding]:
     ]
 
 
-def _compatible_fixes(
-    text: str, findings: Sequence[Finding]
-) -> list[tuple[Finding, FixProposal]]:
+def _compatible_fixes(text: str, findings: Sequence[Finding]) -> list[tuple[Finding, FixProposal]]:
     """The preferred fix of each finding, skipping those that overlap one already chosen."""
     document = parse_document(text)
     chosen: list[tuple[Finding, FixProposal]] = []

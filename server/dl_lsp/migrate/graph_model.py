@@ -199,8 +199,9 @@ class Graph:
             if isinstance(table, WeightTable):
                 key = node.slice
                 if isinstance(key, ast.Constant) and isinstance(key.value, str):
-                    if key.value in table.weights:
-                        return table.weights[key.value]
+                    found = table.weights.get(key.value)
+                    if found is not None:
+                        return found
                 raise Unrecognised(f"weight {self.text(node)} is not in its table")
             if table is not None:
                 raise Unrecognised(f"{self.text(node)} slices a tensor")
@@ -223,7 +224,9 @@ class Graph:
         for key, value in zip(node.keys, node.values, strict=True):
             weight = self.evaluate(value, env) if value is not None else None
             if weight is None:
-                return None if not weights else _fail("a weight table mixes other values")
+                if weights:
+                    raise Unrecognised("a weight table mixes weights with other values")
+                return None
             if not (isinstance(key, ast.Constant) and isinstance(weight, Weight)):
                 raise Unrecognised("a weight table with keys that are not strings")
             weights[str(key.value)] = weight
@@ -334,16 +337,14 @@ class Graph:
             raise Unrecognised("a cross-entropy without logits= and labels=")
         return self._loss(logits, labels, env, f"losses.{keras}(from_logits=True)")
 
-    def _loss(self, output: ast.expr, labels: ast.expr, env: Mapping[str, Value], keras: str) -> Loss:
+    def _loss(
+        self, output: ast.expr, labels: ast.expr, env: Mapping[str, Value], keras: str
+    ) -> Loss:
         tensor = _settled(self.tensor(output, env, "loss input"))
         label = self.evaluate(labels, env)
         if not isinstance(label, Placeholder):
             raise Unrecognised("the labels of the loss are not a placeholder")
         return Loss(tensor, label.name, keras)
-
-
-def _fail(reason: str) -> None:
-    raise Unrecognised(reason)
 
 
 def _argument(node: ast.Call, index: int, keyword: str) -> ast.expr:
@@ -454,7 +455,10 @@ def _activation_of(graph: Graph, node: ast.Call, keyword: str) -> str | None:
 
 def _conv2d_layer(graph: Graph, node: ast.Call, env: Mapping[str, Value]) -> Tensor:
     tensor = _settled(graph.tensor(_argument(node, 0, "inputs"), env, "convolution input"))
-    args = [graph.text(_argument(node, 1, "filters")), graph.text(_argument(node, 2, "kernel_size"))]
+    args = [
+        graph.text(_argument(node, 1, "filters")),
+        graph.text(_argument(node, 2, "kernel_size")),
+    ]
     for keyword in ("strides", "padding"):
         value = _keyword(node, keyword)
         if value is not None:
@@ -465,7 +469,9 @@ def _conv2d_layer(graph: Graph, node: ast.Call, env: Mapping[str, Value]) -> Ten
 
 def _nn_conv2d(graph: Graph, node: ast.Call, env: Mapping[str, Value]) -> Tensor:
     tensor = _settled(graph.tensor(_argument(node, 0, "input"), env, "convolution input"))
-    weight = graph.evaluate(_argument(node, 1, "filters" if _keyword(node, "filters") else "filter"), env)
+    weight = graph.evaluate(
+        _argument(node, 1, "filters" if _keyword(node, "filters") else "filter"), env
+    )
     if not isinstance(weight, Weight) or len(weight.shape) != 4:
         raise Unrecognised("tf.nn.conv2d with a filter that is not a 4-D weight")
     height, width, _, filters = weight.shape
@@ -520,7 +526,10 @@ def _nn_pool(kind: str) -> CallHandler:
 def _layers_pool(kind: str) -> CallHandler:
     def handler(graph: Graph, node: ast.Call, env: Mapping[str, Value]) -> Tensor:
         tensor = _settled(graph.tensor(_argument(node, 0, "inputs"), env, "pooling input"))
-        args = [graph.text(_argument(node, 1, "pool_size")), graph.text(_argument(node, 2, "strides"))]
+        args = [
+            graph.text(_argument(node, 1, "pool_size")),
+            graph.text(_argument(node, 2, "strides")),
+        ]
         padding = _keyword(node, "padding")
         if padding is not None:
             args.append(f"padding={_lower(graph.text(padding))}")
@@ -535,10 +544,15 @@ def _reshape(graph: Graph, node: ast.Call, env: Mapping[str, Value]) -> Tensor:
     if not isinstance(shape, (ast.List, ast.Tuple)) or not shape.elts:
         raise Unrecognised("a reshape to a shape that is not a list")
     first = shape.elts[0]
-    if not (isinstance(first, ast.UnaryOp) and graph.text(first) == "-1") and graph.text(first) != "None":
+    if (
+        not (isinstance(first, ast.UnaryOp) and graph.text(first) == "-1")
+        and graph.text(first) != "None"
+    ):
         raise Unrecognised("a reshape that changes the batch dimension")
     rest = shape.elts[1:]
-    if len(rest) == 1 and any(layer.kind in ("Conv2D", "MaxPooling2D", "AveragePooling2D") for layer in tensor.layers):
+    if len(rest) == 1 and any(
+        layer.kind in ("Conv2D", "MaxPooling2D", "AveragePooling2D") for layer in tensor.layers
+    ):
         return _appended(tensor, Layer("Flatten"))
     dims = ", ".join(graph.text(element) for element in rest)
     return _appended(tensor, Layer("Reshape", (f"({dims},)" if len(rest) == 1 else f"({dims})",)))
@@ -617,7 +631,11 @@ def _argmax_of(graph: Graph, node: ast.expr, env: Mapping[str, Value]) -> Value 
 
 def _squared_error(graph: Graph, node: ast.expr, env: Mapping[str, Value]) -> Loss | None:
     """``tf.square(pred - y)`` or ``tf.pow(pred - y, 2)`` (inside a reduce_mean)."""
-    if not isinstance(node, ast.Call) or graph.tf_name(node.func) not in ("square", "pow", "math.square"):
+    if not isinstance(node, ast.Call) or graph.tf_name(node.func) not in (
+        "square",
+        "pow",
+        "math.square",
+    ):
         return None
     difference = node.args[0] if node.args else None
     if not (isinstance(difference, ast.BinOp) and isinstance(difference.op, ast.Sub)):
@@ -629,13 +647,19 @@ def _log_likelihood(graph: Graph, node: ast.expr, env: Mapping[str, Value]) -> L
     """``-tf.reduce_sum(y * tf.log(pred), axis=1)``: cross-entropy on softmax probabilities."""
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
         node = node.operand
-    if not (isinstance(node, ast.Call) and graph.tf_name(node.func) in ("reduce_sum", "math.reduce_sum")):
+    if not (
+        isinstance(node, ast.Call) and graph.tf_name(node.func) in ("reduce_sum", "math.reduce_sum")
+    ):
         return None
     product = node.args[0] if node.args else None
     if not (isinstance(product, ast.BinOp) and isinstance(product.op, ast.Mult)):
         return None
     for labels, log in ((product.left, product.right), (product.right, product.left)):
-        if isinstance(log, ast.Call) and graph.tf_name(log.func) in ("log", "math.log") and log.args:
+        if (
+            isinstance(log, ast.Call)
+            and graph.tf_name(log.func) in ("log", "math.log")
+            and log.args
+        ):
             tensor = graph.tensor(log.args[0], env, "log input")
             if not tensor.layers or not _is_softmax(tensor.layers[-1]):
                 raise Unrecognised("the log-likelihood of something that is not a softmax")
@@ -650,7 +674,9 @@ def _is_softmax(layer: Layer) -> bool:
 
 
 def _mse(graph: Graph, node: ast.Call, env: Mapping[str, Value]) -> Loss:
-    return graph._loss(_argument(node, 1, "predictions"), _argument(node, 0, "labels"), env, '"mse"')
+    return graph._loss(
+        _argument(node, 1, "predictions"), _argument(node, 0, "labels"), env, '"mse"'
+    )
 
 
 def _initializer(graph: Graph, node: ast.Call, env: Mapping[str, Value]) -> Initializer:

@@ -14,8 +14,10 @@ user's own statement; the block's other statements stay, dedented. Everything el
 from __future__ import annotations
 
 import ast
+import itertools
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import TypeGuard
 
 from dl_lsp.migrate.graph_mode import tensorflow_import
 from dl_lsp.migrate.graph_model import (
@@ -67,7 +69,7 @@ class Offsets:
 
 def apply(text: str, edits: Sequence[Edit]) -> str:
     ordered = sorted(edits, key=lambda edit: edit.start)
-    for before, after in zip(ordered, ordered[1:], strict=False):
+    for before, after in itertools.pairwise(ordered):
         if after.start < before.end:
             raise Unrecognised("two changes overlap")
     for edit in reversed(ordered):
@@ -266,7 +268,9 @@ def _session(
         for line in region.splitlines(keepends=True)
     )
     with_indent = " " * block.col_offset
-    text = "".join(with_indent + line if line.strip() else line for line in dedented.splitlines(True))
+    text = "".join(
+        with_indent + line if line.strip() else line for line in dedented.splitlines(True)
+    )
     start, _ = offsets.whole_lines(block.lineno, block.lineno)
     return training, [Edit(start, region_end, text)], described
 
@@ -288,8 +292,10 @@ def _runs(node: ast.AST, sess: str) -> Iterator[ast.Call]:
 
 
 def _fetched(program: _Program, run: ast.Call) -> list[Value | None]:
-    fetches = run.args[0] if run.args else next(
-        (k.value for k in run.keywords if k.arg == "fetches"), None
+    fetches = (
+        run.args[0]
+        if run.args
+        else next((k.value for k in run.keywords if k.arg == "fetches"), None)
     )
     if fetches is None:
         return []
@@ -378,9 +384,8 @@ def _enclosing_loops(statement: ast.stmt, run: ast.Call) -> list[ast.For]:
         if node is run:
             path.extend(loops)
             return True
-        if isinstance(node, ast.While):
-            if any(child is run for child in ast.walk(node)):
-                raise Unrecognised("the training runs in a while loop")
+        if isinstance(node, ast.While) and any(child is run for child in ast.walk(node)):
+            raise Unrecognised("the training runs in a while loop")
         inner = [*loops, node] if isinstance(node, ast.For) else loops
         return any(visit(child, inner) for child in ast.iter_child_nodes(node))
 
@@ -401,7 +406,9 @@ def _loop_bindings(statement: ast.stmt, run: ast.Call) -> dict[str, ast.expr | _
                 for index, element in enumerate(target.elts):
                     if isinstance(element, ast.Name):
                         same = values is not None and len(values) == len(target.elts)
-                        bound[element.id] = values[index] if same and values else _Part(value, index)
+                        bound[element.id] = (
+                            values[index] if same and values else _Part(value, index)
+                        )
     return bound
 
 
@@ -461,12 +468,23 @@ def _slice_source(
         elif graph.text(upper.right) == low:
             size = graph.text(upper.left)
     if size is None and isinstance(lower, ast.BinOp) and isinstance(lower.op, ast.Mult):
-        size = graph.text(lower.right if isinstance(lower.left, ast.Name) and _is_loop_variable(lower.left.id, loops) else lower.left)
+        size = graph.text(
+            lower.right
+            if isinstance(lower.left, ast.Name) and _is_loop_variable(lower.left.id, loops)
+            else lower.left
+        )
     if size is None:
         size = _range_step(graph, loops, (low, high))
     if size is None:
         raise Unrecognised(f"the batch size of {data}[{low}:{high}] is not evident")
-    variable = next((n.id for n in ast.walk(lower) if isinstance(n, ast.Name) and _is_loop_variable(n.id, loops)), None)
+    variable = next(
+        (
+            n.id
+            for n in ast.walk(lower)
+            if isinstance(n, ast.Name) and _is_loop_variable(n.id, loops)
+        ),
+        None,
+    )
     return _Source(data, size, "slice", variable)
 
 
@@ -481,19 +499,23 @@ def _targets(loop: ast.For) -> set[str]:
 def _range_step(graph: Graph, loops: Sequence[ast.For], names: tuple[str, str]) -> str | None:
     """``for start in range(0, len(X), batch_size)`` (or a zip of such ranges): the step."""
     for loop in loops:
-        if not set(names) & _targets(loop) and not any(n in _targets(loop) for n in names):
+        if not set(names) & _targets(loop):
             continue
         ranges = [loop.iter]
-        if isinstance(loop.iter, ast.Call) and isinstance(loop.iter.func, ast.Name):
-            if loop.iter.func.id == "zip":
-                ranges = list(loop.iter.args)
+        iterated = loop.iter
+        if isinstance(iterated, ast.Call) and _called(iterated) == "zip":
+            ranges = list(iterated.args)
         for call in ranges:
             if _is_range(call) and len(call.args) == 3:
                 return graph.text(call.args[2])
     return None
 
 
-def _is_range(node: ast.expr) -> bool:
+def _called(call: ast.Call) -> str | None:
+    return call.func.id if isinstance(call.func, ast.Name) else None
+
+
+def _is_range(node: ast.expr) -> TypeGuard[ast.Call]:
     return (
         isinstance(node, ast.Call)
         and isinstance(node.func, ast.Name)
@@ -506,7 +528,6 @@ def _range_count(graph: Graph, loop: ast.For) -> str:
     call = loop.iter
     if not _is_range(call):
         raise Unrecognised(f"line {loop.lineno}: an epoch loop that is not over range()")
-    assert isinstance(call, ast.Call)
     if len(call.args) == 1:
         return graph.text(call.args[0])
     if len(call.args) == 2:
@@ -526,10 +547,7 @@ def _range_count(graph: Graph, loop: ast.For) -> str:
 
 def _epochs(graph: Graph, loops: Sequence[ast.For], source: _Source) -> str:
     batch_loops = [
-        loop
-        for loop in loops
-        if source.kind == "slice" and source.slice_variable in _targets(loop)
-        or (source.kind == "slice" and _range_step(graph, [loop], ("", "")) is not None)
+        loop for loop in loops if source.kind == "slice" and source.slice_variable in _targets(loop)
     ]
     epoch_loops = [loop for loop in loops if loop not in batch_loops]
     if source.kind == "next_batch":
@@ -568,9 +586,17 @@ def _fetches(
     for node in ast.walk(statement):
         if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
             continue
-        if node.func.attr == "run" and isinstance(node.func.value, ast.Name) and node.func.value.id == sess:
+        if (
+            node.func.attr == "run"
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id == sess
+        ):
             values, fed = _fetched(program, node), _feed(program, node, 1)
-        elif node.func.attr == "eval" and isinstance(node.func.value, ast.Name) and node.func.value.id in program.env:
+        elif (
+            node.func.attr == "eval"
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id in program.env
+        ):
             values, fed = [program.env[node.func.value.id]], _feed(program, node, 0)
         else:
             continue
@@ -594,7 +620,10 @@ def _keras_fetch(
     if loss.labels not in fed:
         raise Unrecognised("an evaluation run that does not feed the labels")
     evaluate = f"{model}.evaluate({features}, {graph.text(fed[loss.labels])}, verbose=0)"
-    kinds = ["loss" if isinstance(v, Loss) else "accuracy" if isinstance(v, Accuracy) else "?" for v in values]
+    kinds = [
+        "loss" if isinstance(v, Loss) else "accuracy" if isinstance(v, Accuracy) else "?"
+        for v in values
+    ]
     if accuracy is None:
         if kinds == ["loss"]:
             return evaluate
@@ -660,7 +689,9 @@ def _render_model(
     assert inputs.shape is not None
     dims = ", ".join(inputs.shape[1:])
     lines = [f"{model} = {tf}.keras.Sequential(", "    ["]
-    lines.append(f"        {tf}.keras.Input(shape=({dims}{',' if len(inputs.shape) == 2 else ''})),")
+    lines.append(
+        f"        {tf}.keras.Input(shape=({dims}{',' if len(inputs.shape) == 2 else ''})),"
+    )
     for layer in loss.output.layers:
         lines.append(f"        {tf}.keras.layers.{_layer_text(layer, keep_probs)},")
     lines += ["    ]", ")"]

@@ -20,11 +20,13 @@ from collections.abc import Mapping
 
 from dl_lsp.config import Settings
 from dl_lsp.engine import analyze_source
-from dl_lsp.environment import FrameworkVersion
+from dl_lsp.environment import FrameworkVersion, FrameworkVersions
+from dl_lsp.extract.api_usage import migration_table
 from dl_lsp.fixes.edits import parses
 from dl_lsp.migrate.api_fixes import migrate_source
 from dl_lsp.migrate.graph_mode import insert_line_after, tensorflow_import
-from dl_lsp.migrate.idiomatic import Unrecognised, migrate_idiomatic
+from dl_lsp.migrate.graph_model import Unrecognised
+from dl_lsp.migrate.idiomatic import migrate_idiomatic
 from dl_lsp.migrate.result import MigrationResult
 from dl_lsp.migrate.tf_upgrade import run_tf_upgrade_v2
 
@@ -84,7 +86,7 @@ def _minimal(text: str, versions: Mapping[str, str], python: str | None) -> Migr
             first = MigrationResult(upgraded.text, upgraded.report)
             return first.then(migrate_source(upgraded.text, versions))
         notes += upgraded.report or ["tf_upgrade_v2 returned code that does not parse"]
-    result = _compat_alias(text)
+    result = _compat_alias(text, versions)
     if result is None:
         notes.append("no `import tensorflow as tf` at module level: the rules' renames were used")
         fallback = migrate_source(text, versions)
@@ -92,7 +94,7 @@ def _minimal(text: str, versions: Mapping[str, str], python: str | None) -> Migr
     return MigrationResult(result.text, result.applied, [*notes, *result.notes])
 
 
-def _compat_alias(text: str) -> MigrationResult | None:
+def _compat_alias(text: str, versions: Mapping[str, str]) -> MigrationResult | None:
     """``import tensorflow as tf`` → ``import tensorflow.compat.v1 as tf`` + disable_v2."""
     tree = ast.parse(text)
     found = tensorflow_import(tree)
@@ -119,7 +121,9 @@ def _compat_alias(text: str) -> MigrationResult | None:
         f"line {found.insert_after_line + 1}: added {found.alias}.disable_v2_behavior(): "
         "graph mode, sessions and placeholders as in TensorFlow 1",
     ]
-    return MigrationResult(migrated, applied, _compat_notes(tree, found.alias))
+    keras = FrameworkVersions.from_settings(versions).keras_for("tensorflow.keras")
+    keras3 = keras.version is None or keras.version.at_least("3.0")
+    return MigrationResult(migrated, applied, _compat_notes(tree, found.alias, keras3))
 
 
 def _tensorflow_alias(tree: ast.Module) -> ast.alias | None:
@@ -131,10 +135,21 @@ def _tensorflow_alias(tree: ast.Module) -> ast.alias | None:
     return None
 
 
-def _compat_notes(tree: ast.Module, alias: str) -> list[str]:
-    """What tf.compat.v1 does not bring back: tf.contrib and the tutorial modules."""
+def _compat_notes(tree: ast.Module, alias: str, keras3: bool) -> list[str]:
+    """What tf.compat.v1 does not bring back: tf.contrib, the tutorial modules, and (with Keras 3
+    behind tf.keras) the Keras 2 based tf.layers and tf.nn.rnn_cell."""
     notes: list[str] = []
+    table = migration_table()
     for node in ast.walk(tree):
+        chain = _chain(node) if isinstance(node, ast.Call) else None
+        if keras3 and chain and chain[0] == alias and table.needs_keras2(".".join(chain[1:-1])):
+            assert isinstance(node, ast.Call)
+            notes.append(
+                f"line {node.lineno}: {'.'.join(chain)} needs Keras 2, which TensorFlow ≥ 2.16 "
+                "replaced by Keras 3 (AttributeError: not available with Keras 3) → install "
+                "tf_keras and set TF_USE_LEGACY_KERAS=1 before importing TensorFlow, or use "
+                "the idiomatic style"
+            )
         if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(
             "tensorflow.examples"
         ):
@@ -153,3 +168,15 @@ def _compat_notes(tree: ast.Module, alias: str) -> list[str]:
                 "tf.compat.v1 → tf.keras, TensorFlow Addons or tf_slim"
             )
     return list(dict.fromkeys(notes))
+
+
+def _chain(node: ast.Call) -> list[str] | None:
+    """``tf.layers.dense(...)``'s callee as ``['tf', 'layers', 'dense']``."""
+    parts: list[str] = []
+    current: ast.expr = node.func
+    while isinstance(current, ast.Attribute):
+        parts.append(current.attr)
+        current = current.value
+    if not isinstance(current, ast.Name) or not parts:
+        return None
+    return [current.id, *reversed(parts)]

@@ -47,7 +47,11 @@ def register(ls: DlLanguageServer) -> None:
 
     ls.command(COMMAND)(migrate_command)
     code_actions.add_provider(KIND, provide_actions)
-    ls.initialized_hooks.append(lambda: start_version_probe(ls))
+
+    def read_versions() -> None:
+        start_version_probe(ls)
+
+    ls.initialized_hooks.append(read_versions)
 
 
 # -- the environment's framework versions -------------------------------------------------------
@@ -158,5 +162,8 @@ async def execute(ls: DlLanguageServer, arguments: Sequence[Any]) -> dict[str, A
     answer["applied"] = bool(response.applied)
     if not response.applied:
         answer["changes"] = []
-        answer["notes"] = [*migration.notes, f"the client refused the edit: {response.failure_reason}"]
+        answer["notes"] = [
+            *migration.notes,
+            f"the client refused the edit: {response.failure_reason}",
+        ]
     return answer
