@@ -1,7 +1,8 @@
-"""The migrated TF1 programs RUN under TensorFlow 2 (tensorflow-cpu 2.21, Keras 3), each in a
-subprocess: the idiomatic Keras versions of an MLP and a CNN, and the minimal path through
-TensorFlow's own tf_upgrade_v2 (``dl-lsp migrate --tf-upgrade``). Few, since each starts
-TensorFlow; skipped where TensorFlow is not installed."""
+"""The migrated TF1 programs RUN under TensorFlow 2 (tensorflow-cpu 2.21, Keras 3), in
+subprocesses: the idiomatic Keras versions of every program of ``programs/`` (an MLP from weight
+tables, a CNN with dropout, softmax regression, the InteractiveSession tutorial), and the
+minimal path through TensorFlow's own tf_upgrade_v2 (``dl-lsp migrate --tf-upgrade``). Two
+TensorFlow start-ups in all; skipped where TensorFlow is not installed."""
 
 from __future__ import annotations
 
@@ -25,9 +26,9 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def run_python(path: Path) -> subprocess.CompletedProcess[str]:
+def run_python(path: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, str(path)],
+        [sys.executable, str(path), *arguments],
         capture_output=True,
         text=True,
         timeout=TIMEOUT_S,
@@ -43,27 +44,36 @@ def last_number(output: str, label: str) -> float:
     return float(found[-1])
 
 
-def test_idiomatic_mlp_trains_and_evaluates(tmp_path: Path) -> None:
-    text = (PROGRAMS / "tf1_mlp_weight_tables.py").read_text(encoding="utf-8")
-    result = migrate_to_tf2(text, "idiomatic")
-    assert "model.fit(" in result.text and "Session" not in result.text
-    target = tmp_path / "mlp.py"
-    target.write_text(result.text, encoding="utf-8")
-    completed = run_python(target)
-    assert completed.returncode == 0, completed.stderr[-3000:]
-    # Four well separated classes: far above the 25% of guessing.
-    assert last_number(completed.stdout, "Accuracy") > 0.5
+# Each program, migrated to a Keras model, run one after the other in one interpreter (one
+# TensorFlow start-up for all), with a marker line before each.
+RUNNER = """
+import runpy, sys
+for path in sys.argv[1:]:
+    print("=== " + path, flush=True)
+    runpy.run_path(path, run_name="__main__")
+"""
 
 
-def test_idiomatic_cnn_with_dropout_trains(tmp_path: Path) -> None:
-    text = (PROGRAMS / "tf1_cnn_layers_api.py").read_text(encoding="utf-8")
-    result = migrate_to_tf2(text, "idiomatic")
-    assert "Conv2D(" in result.text and "Dropout(0.25)" in result.text
-    target = tmp_path / "cnn.py"
-    target.write_text(result.text, encoding="utf-8")
-    completed = run_python(target)
+def test_idiomatic_migrations_train_and_evaluate(tmp_path: Path) -> None:
+    paths: list[str] = []
+    for program in sorted(PROGRAMS.glob("*.py")):
+        result = migrate_to_tf2(program.read_text(encoding="utf-8"), "idiomatic")
+        assert "model.fit(" in result.text and "Session(" not in result.text, program.name
+        target = tmp_path / program.name
+        target.write_text(result.text, encoding="utf-8")
+        paths.append(str(target))
+    runner = tmp_path / "run_all.py"
+    runner.write_text(RUNNER, encoding="utf-8")
+    completed = run_python(runner, *paths)
     assert completed.returncode == 0, completed.stderr[-3000:]
-    assert "Epoch 3/3" in completed.stdout + completed.stderr
+    outputs = dict((part.split("\n", 1)[0], part) for part in completed.stdout.split("=== ")[1:])
+    by_name = {Path(name).stem: output for name, output in outputs.items()}
+    assert set(by_name) == {Path(path).stem for path in paths}
+    # Well separated classes: far above guessing (25%, 33%, 50%).
+    assert last_number(by_name["tf1_mlp_weight_tables"], "Accuracy") > 0.5
+    assert last_number(by_name["tf1_softmax_regression"], "accuracy") > 0.6
+    assert "Epoch 3/3" in by_name["tf1_cnn_layers_api"]
+    assert float(by_name["tf1_interactive_session_tutorial"].split()[-1]) > 0.4
 
 
 def test_tf_upgrade_v2_minimal_path_runs(

@@ -216,7 +216,7 @@ class Graph:
         if isinstance(node, ast.Call):
             return self._call(node, env)
         if self.mentions_graph(node, env):
-            raise Unrecognised(f"{ast.dump(node)[:40]} uses graph tensors")
+            raise Unrecognised(f"{ast.unparse(node)[:60]} uses graph tensors")
         return None
 
     def _weight_table(self, node: ast.Dict, env: Mapping[str, Value]) -> WeightTable | None:

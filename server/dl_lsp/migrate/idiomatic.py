@@ -35,7 +35,7 @@ from dl_lsp.migrate.graph_model import (
 )
 from dl_lsp.migrate.result import MigrationResult
 
-_SESSIONS = ("Session", "compat.v1.Session")
+_SESSIONS = ("Session", "InteractiveSession")
 
 
 @dataclass(frozen=True)
@@ -92,9 +92,16 @@ class Training:
 class _Program:
     graph: Graph
     env: dict[str, Value]
-    graph_statements: list[ast.stmt]
-    session: ast.With
+    graph_statements: list[ast.stmt]  # before the session: the model goes where the last was
+    session: ast.stmt  # ``with tf.Session() as sess:``, or ``sess = tf.Session()``
     session_name: str
+    body: list[ast.stmt]  # what runs with the session open
+    # Graph statements after ``sess = tf.Session()`` (an accuracy defined after training).
+    late_statements: list[ast.stmt]
+
+    @property
+    def block(self) -> bool:
+        return isinstance(self.session, ast.With)
 
 
 def migrate_idiomatic(text: str) -> MigrationResult:
@@ -157,26 +164,33 @@ def _read_program(text: str, tree: ast.Module, alias: str) -> _Program:
     graph = Graph(alias, text)
     env: dict[str, Value] = {}
     statements: list[ast.stmt] = []
-    sessions: list[tuple[ast.With, str]] = []
+    late: list[ast.stmt] = []
+    sessions: list[tuple[ast.stmt, str]] = []
+    body: list[ast.stmt] = []
     for statement in tree.body:
+        opened_at_module_level = bool(sessions) and not isinstance(sessions[0][0], ast.With)
         if isinstance(statement, ast.FunctionDef):
             graph.functions[statement.name] = statement
             continue
-        session = _session_block(graph, statement)
+        session = _session_block(graph, statement) or _session_opened(graph, statement)
         if session is not None:
             sessions.append(session)
+            if isinstance(session[0], ast.With):
+                body = list(session[0].body)
             continue
         if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
             target = statement.targets[0]
             value = graph.evaluate(statement.value, env)
-            if value is None:
+            if value is not None:
+                if not isinstance(target, ast.Name):
+                    raise Unrecognised(f"line {statement.lineno}: a graph value unpacked")
+                if isinstance(value, Placeholder):
+                    value = replace(value, name=target.id)
+                env[target.id] = value
+                (late if opened_at_module_level else statements).append(statement)
                 continue
-            if not isinstance(target, ast.Name):
-                raise Unrecognised(f"line {statement.lineno}: a graph value unpacked")
-            if isinstance(value, Placeholder):
-                value = replace(value, name=target.id)
-            env[target.id] = value
-            statements.append(statement)
+        if opened_at_module_level:
+            body.append(statement)
             continue
         if isinstance(statement, ast.Expr) and graph.evaluate(statement.value, env) is None:
             continue
@@ -185,13 +199,25 @@ def _read_program(text: str, tree: ast.Module, alias: str) -> _Program:
     for name in graph.used_functions:
         statements.append(graph.functions[name])
     if len(sessions) != 1:
-        raise Unrecognised(f"{len(sessions)} `with tf.Session() as sess:` blocks instead of one")
-    if not statements:
-        raise Unrecognised("no graph statements")
-    return _Program(graph, env, statements, *sessions[0])
+        raise Unrecognised(f"{len(sessions)} TensorFlow sessions instead of one")
+    if not statements or not body:
+        raise Unrecognised("no graph statements before the session, or nothing run in it")
+    return _Program(graph, env, statements, *sessions[0], body, late)
 
 
-def _session_block(graph: Graph, statement: ast.stmt) -> tuple[ast.With, str] | None:
+def _session_opened(graph: Graph, statement: ast.stmt) -> tuple[ast.stmt, str] | None:
+    """``sess = tf.Session()`` or ``sess = tf.InteractiveSession()`` at module level."""
+    if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1):
+        return None
+    call, target = statement.value, statement.targets[0]
+    if isinstance(call, ast.Call) and graph.tf_name(call.func) in _SESSIONS:
+        if not isinstance(target, ast.Name):
+            raise Unrecognised("a session assigned to something other than a name")
+        return statement, target.id
+    return None
+
+
+def _session_block(graph: Graph, statement: ast.stmt) -> tuple[ast.stmt, str] | None:
     if not isinstance(statement, ast.With) or len(statement.items) != 1:
         return None
     item = statement.items[0]
@@ -204,19 +230,24 @@ def _session_block(graph: Graph, statement: ast.stmt) -> tuple[ast.With, str] | 
 
 
 def _graph_edits(program: _Program, offsets: Offsets, model_text: str) -> list[Edit]:
+    """The graph statements removed; the last one before the session becomes the model."""
     edits: list[Edit] = []
     ordered = sorted(program.graph_statements, key=lambda s: s.lineno)
-    for number, statement in enumerate(ordered):
-        first = min([statement.lineno, *(d.lineno for d in _decorators(statement))])
-        last_line = statement.end_lineno or statement.lineno
-        if number < len(ordered) - 1:
-            # A removed statement takes the blank lines after it along.
-            while last_line < len(offsets.lines) and not offsets.lines[last_line].strip():
-                last_line += 1
-        start, end = offsets.whole_lines(first, last_line)
-        last = number == len(ordered) - 1
-        edits.append(Edit(start, end, model_text if last else ""))
+    for number, statement in enumerate([*ordered, *program.late_statements]):
+        model_here = number == len(ordered) - 1
+        edits.append(_removal(offsets, statement, model_text if model_here else ""))
     return edits
+
+
+def _removal(offsets: Offsets, statement: ast.stmt, replacement: str = "") -> Edit:
+    """A statement's lines replaced; removed, it takes the blank lines after it along."""
+    first = min([statement.lineno, *(d.lineno for d in _decorators(statement))])
+    last_line = statement.end_lineno or statement.lineno
+    if not replacement:
+        while last_line < len(offsets.lines) and not offsets.lines[last_line].strip():
+            last_line += 1
+    start, end = offsets.whole_lines(first, last_line)
+    return Edit(start, end, replacement)
 
 
 def _decorators(statement: ast.stmt) -> list[ast.expr]:
@@ -229,12 +260,11 @@ def _decorators(statement: ast.stmt) -> list[ast.expr]:
 def _session(
     program: _Program, offsets: Offsets, loss: Loss, accuracy: Accuracy | None, model: str
 ) -> tuple[Training, list[Edit], list[str]]:
-    block, sess = program.session, program.session_name
-    body = block.body
+    sess, body = program.session_name, program.body
     train_statement, run = _training_run(program, body)
     training = _training(program, train_statement, run, loss)
-    indent = " " * body[0].col_offset if offsets.lines[body[0].lineno - 1][:1] != "\t" else "\t"
-    region_start, region_end = offsets.whole_lines(body[0].lineno, block.end_lineno or block.lineno)
+    first_line = offsets.lines[body[0].lineno - 1]
+    indent = first_line[: len(first_line) - len(first_line.lstrip(" \t"))]
     inner: list[Edit] = []
     described = [
         f"line {train_statement.lineno}: the training loop became "
@@ -245,15 +275,13 @@ def _session(
         f"{indent}{model}.fit({training.features}, {training.labels}, "
         f"batch_size={training.batch_size}, epochs={training.epochs}, verbose=2)\n"
     )
-    start, end = offsets.whole_lines(train_statement.lineno, train_statement.end_lineno or 0)
-    inner.append(Edit(start, end, fit))
+    inner.append(_removal(offsets, train_statement, fit))
     for statement in body:
         if statement is train_statement:
             continue
-        if _is_initializer_run(program, statement, sess):
-            start, end = offsets.whole_lines(statement.lineno, statement.end_lineno or 0)
-            inner.append(Edit(start, end, ""))
-            described.append(f"line {statement.lineno}: removed the variable initialisation run")
+        if _is_initializer_run(program, statement, sess) or _is_close(statement, sess):
+            inner.append(_removal(offsets, statement))
+            described.append(f"line {statement.lineno}: removed {_first_line(offsets, statement)}")
             continue
         for node, replacement in _fetches(program, statement, sess, loss, accuracy, model):
             start, end = offsets.node(node)
@@ -262,6 +290,13 @@ def _session(
     for statement in body:
         if statement is not train_statement:
             _no_session_left(program, statement, sess, inner, offsets)
+    if not program.block:
+        opened = _removal(offsets, program.session)
+        described.append(f"line {program.session.lineno}: removed the session")
+        return training, [opened, *inner], described
+    block = program.session
+    region_start, region_end = offsets.whole_lines(body[0].lineno, block.end_lineno or 0)
+    inner = [Edit(edit.start, min(edit.end, region_end), edit.text) for edit in inner]
     region = apply(offsets.text[region_start:region_end], _shifted(inner, region_start))
     dedented = "".join(
         line[len(indent) :] if line.startswith(indent) else line.lstrip(" \t")
@@ -273,6 +308,21 @@ def _session(
     )
     start, _ = offsets.whole_lines(block.lineno, block.lineno)
     return training, [Edit(start, region_end, text)], described
+
+
+def _first_line(offsets: Offsets, statement: ast.stmt) -> str:
+    return offsets.lines[statement.lineno - 1].strip()
+
+
+def _is_close(statement: ast.stmt, sess: str) -> bool:
+    call = statement.value if isinstance(statement, ast.Expr) else None
+    return (
+        isinstance(call, ast.Call)
+        and isinstance(call.func, ast.Attribute)
+        and call.func.attr == "close"
+        and isinstance(call.func.value, ast.Name)
+        and call.func.value.id == sess
+    )
 
 
 def _shifted(edits: Sequence[Edit], by: int) -> list[Edit]:
@@ -563,15 +613,17 @@ def _epochs(graph: Graph, loops: Sequence[ast.For], source: _Source) -> str:
 
 
 def _is_initializer_run(program: _Program, statement: ast.stmt, sess: str) -> bool:
-    if not isinstance(statement, ast.Expr):
+    """``sess.run(init)``, ``init.run()``, ``tf.global_variables_initializer().run()``."""
+    call = statement.value if isinstance(statement, ast.Expr) else None
+    if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)):
         return False
-    runs = list(_runs(statement, sess))
-    return (
-        len(runs) == 1
-        and runs[0] is statement.value
-        and all(isinstance(value, Initializer) for value in _fetched(program, runs[0]))
-        and bool(_fetched(program, runs[0]))
-    )
+    if call.func.attr != "run":
+        return False
+    receiver = call.func.value
+    if isinstance(receiver, ast.Name) and receiver.id == sess:
+        fetched = _fetched(program, call)
+        return bool(fetched) and all(isinstance(value, Initializer) for value in fetched)
+    return isinstance(_fetch_value(program, receiver), Initializer)
 
 
 def _fetches(
