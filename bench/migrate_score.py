@@ -12,25 +12,17 @@ Usage: python bench/migrate_score.py [--json]
 from __future__ import annotations
 
 import argparse
-import ast
 import json
 import time
 from collections import Counter
 from pathlib import Path
 
+from dl_lsp.fixes.edits import parses
 from dl_lsp.migrate import migrate_source, migrate_to_tf2
 from dl_lsp.migrate.tf2 import tf1_lines
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ("tests/fixtures/rules/*/*/*.py", "tests/corpus/*/*.py", "tests/migrate/programs/*.py")
-
-
-def parses(text: str) -> bool:
-    try:
-        ast.parse(text)
-    except SyntaxError:
-        return False
-    return True
 
 
 def score() -> dict[str, object]:

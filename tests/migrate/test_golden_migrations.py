@@ -3,21 +3,14 @@ which migrating again leaves as it is."""
 
 from __future__ import annotations
 
-import ast
 import os
 
 import pytest
 from tests.migrate.golden_cases import GoldenMigration, golden_migrations
 
+from dl_lsp.fixes.edits import parses
+
 CASES = golden_migrations()
-
-
-def parses(text: str) -> bool:
-    try:
-        ast.parse(text)
-    except SyntaxError:
-        return False
-    return True
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])

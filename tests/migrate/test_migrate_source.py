@@ -3,12 +3,12 @@ stays valid, a second run changes nothing, and only what the rules name is touch
 
 from __future__ import annotations
 
-import ast
 import difflib
 from pathlib import Path
 
 import pytest
 
+from dl_lsp.fixes.edits import parses
 from dl_lsp.migrate import MigrationResult, migrate_source
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -17,14 +17,6 @@ PROGRAMS = sorted(
     [*ROOT.glob("fixtures/rules/*/bad/*.py"), *ROOT.glob("corpus/*/buggy.py")],
     key=str,
 )
-
-
-def parses(text: str) -> bool:
-    try:
-        ast.parse(text)
-    except SyntaxError:
-        return False
-    return True
 
 
 def test_result_is_the_documented_dataclass() -> None:
