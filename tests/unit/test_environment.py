@@ -209,8 +209,10 @@ def test_installed_versions_win_over_pins(tmp_path: Path, monkeypatch: pytest.Mo
     site = tmp_path / "site"
     fake_distribution(site, "torch", "2.3.0")
     monkeypatch.setenv("PYTHONPATH", str(site))
-    (tmp_path / "requirements.txt").write_text("torch==1.4.0\ntensorflow==1.15\n")
+    # tf-keras: pinned, and (unlike tensorflow, which the test set-up installs) not installed.
+    (tmp_path / "requirements.txt").write_text("torch==1.4.0\ntf-keras==2.15.0\n")
+    installed_here = installed_versions(sys.executable)
     versions = framework_versions(sys.executable, tmp_path)
     assert versions["torch"] == "2.3.0"
-    assert versions["tensorflow"] == "1.15"
+    assert versions["tf_keras"] == installed_here.get("tf_keras", "2.15.0")
     assert framework_versions(None, None) == {}
