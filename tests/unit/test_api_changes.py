@@ -306,3 +306,30 @@ def test_spell_prefers_the_references_own_root() -> None:
     functional = reference("F.sigmoid", "torch.nn.functional.sigmoid")
     assert spell("torch.sigmoid", functional, bindings) == "torch.sigmoid"
     assert spell("numpy.argmax", functional, bindings) is None
+
+
+# -- tf.compat.v1 names built on Keras 2 -------------------------------------------------------
+
+KERAS2_ONLY = """
+import tensorflow as tf
+x = tf.placeholder(tf.float32, [None, 8])
+h = tf.layers.dense(x, 4)
+cell = tf.contrib.rnn.BasicLSTMCell(16)
+"""
+
+
+def test_tf_layers_get_no_compat_fix_where_keras_3_is_behind_tf_keras() -> None:
+    for versions in ({}, {"tensorflow": "2.16.1"}, {"tensorflow": "2.21.0", "keras": "3.12.0"}):
+        found = {(f.code, f.span.line): f for f in analyse(KERAS2_ONLY, **versions)}
+        dense, cell = found[("API101", 4)], found[("API103", 5)]
+        assert fix_titles(dense) == [] and "Keras 3" in dense.message
+        assert "TF_USE_LEGACY_KERAS" in dense.message
+        assert fix_titles(cell) == [] and "Keras 3" in cell.message
+        # The placeholder's compat.v1 name does not depend on Keras: still fixed.
+        assert fix_titles(found[("API101", 3)]) == ["Use tf.compat.v1.placeholder"]
+
+
+def test_tf_layers_keep_their_compat_fix_with_keras_2_behind_tf_keras() -> None:
+    found = {(f.code, f.span.line): f for f in analyse(KERAS2_ONLY, tensorflow="2.15.1")}
+    assert fix_titles(found[("API101", 4)]) == ["Use tf.compat.v1.layers.dense"]
+    assert fix_titles(found[("API103", 5)]) == ["Use tf.compat.v1.nn.rnn_cell.BasicLSTMCell"]

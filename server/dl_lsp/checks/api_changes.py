@@ -221,13 +221,15 @@ def check_tf1_symbol_removed(context: CheckContext, rule: Rule) -> Iterator[Find
         kind, key = entry
         idiom = table.tf_compat[key] if kind == "compat" else table.tf_compat_namespaces[key]
         compat = spell(f"{_TF}compat.v1.{relative}", reference, bindings)
+        # Under Keras 3 the compat.v1 names built on Keras 2 fail too: no fix to offer.
+        keras2_only = table.needs_keras2(relative) and _keras3_behind_tf(context)
         data = (
             fixes(fix(f"Use {compat}", replace_name(reference.span, compat), safe=True))
-            if compat
+            if compat and not keras2_only
             else None
         )
         yield rule.finding(
-            "removed",
+            "removed_keras3" if keras2_only else "removed",
             reference.span,
             name=reference.written,
             compat=compat or f"tf.compat.v1.{relative}",
@@ -235,6 +237,12 @@ def check_tf1_symbol_removed(context: CheckContext, rule: Rule) -> Iterator[Find
             fix_data=data,
             tags=DEPRECATED,
         )
+
+
+def _keras3_behind_tf(context: CheckContext) -> bool:
+    """Whether tf.keras is Keras 3 here (TensorFlow 2.16 on, or nothing known: the newest)."""
+    keras = _versions(context).keras_for("tensorflow.keras")
+    return keras.version is None or keras.version.at_least("3.0")
 
 
 # -- API102: TF1 names with a TF2 name --------------------------------------------------------
@@ -333,6 +341,15 @@ def check_tf1_module_removed(context: CheckContext, rule: Rule) -> Iterator[Find
             continue
         replacement = table.tf_removed_replacements[key]
         new = spell(f"{_TF}{replacement.to}{relative[len(key) :]}", reference, api.bindings)
+        if table.needs_keras2(replacement.to) and _keras3_behind_tf(context):
+            yield rule.finding(
+                "replaced_keras3",
+                reference.span,
+                name=reference.written,
+                new=new or f"tf.{replacement.to}",
+                tags=DEPRECATED,
+            )
+            continue
         yield rule.finding(
             "replaced_note" if replacement.note else "replaced",
             reference.span,

@@ -122,6 +122,7 @@ class MigrationTable:
     tf_removed_modules: Mapping[str, str]
     tf_removed_replacements: Mapping[str, Replacement]
     tf_dropout: tuple[str, str, str]  # function, old keyword, new keyword
+    tf_keras2_only: tuple[str, ...]  # compat.v1 namespaces that need Keras 2 behind tf.keras
     keras_renamed: str
     keras_removed: str
     keras_keywords: Mapping[str, tuple[KerasKeyword, ...]]  # old keyword → rows
@@ -149,6 +150,11 @@ class MigrationTable:
     keras_keyword_names: frozenset[str]  # old and new names of the keyword/optimizer tables
     keras_methods: frozenset[str]
     pretrained_models: frozenset[str]
+
+    def needs_keras2(self, relative: str) -> bool:
+        """Whether ``tf.compat.v1.<relative>`` is built on Keras 2 (``layers.dense``)."""
+        relative = relative.removeprefix("compat.v1.")
+        return any(relative == key or relative.startswith(key + ".") for key in self.tf_keras2_only)
 
     def tf_entry(self, relative: str) -> tuple[str, str] | None:
         """The table that names ``relative`` (a name under ``tensorflow.``) and its key."""
@@ -256,6 +262,7 @@ def _table_from(data: Mapping[str, Any]) -> MigrationTable:
             name: _replacement(value) for name, value in tf["removed_replacements"].items()
         },
         tf_dropout=(dropout["function"], dropout["keyword"], dropout["to"]),
+        tf_keras2_only=tuple(tf.get("keras2_only", ())),
         keras_renamed=keras["renamed"],
         keras_removed=keras["removed"],
         keras_keywords={name: tuple(found) for name, found in by_old.items()},

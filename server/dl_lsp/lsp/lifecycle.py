@@ -76,6 +76,8 @@ async def on_initialized(ls: DlLanguageServer, params: types.InitializedParams) 
         if changed:
             ls.reanalyse_open_documents()
     ls.settings_ready.set()
+    for hook in ls.initialized_hooks:
+        hook()
 
 
 def on_shutdown(ls: DlLanguageServer, params: None) -> None:

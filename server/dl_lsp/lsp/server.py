@@ -9,7 +9,7 @@ import logging
 import os
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, BinaryIO
 
 import cattrs
@@ -80,6 +80,8 @@ class DlLanguageServer(LanguageServer):
         self._loop_thread: int | None = None
         self._said_once: set[str] = set()
         self._failures: dict[str, tuple[tuple[str, str], ...]] = {}
+        # Called (on the event loop) once the client's settings are in, after initialized.
+        self.initialized_hooks: list[Callable[[], None]] = []
 
     # -- analysis ---------------------------------------------------------------------------
 

@@ -47,6 +47,9 @@ class ServerOptions:
     # event loop (about 1 s per 700 kB on a slow core).
     max_file_size: int = 2_000_000
     log_level: str = "info"
+    # The project's Python, whose installed frameworks decide the API migrations' direction
+    # (None: the project's .venv/venv or $VIRTUAL_ENV, else its pinned requirements).
+    interpreter: str | None = None
 
 
 def kebab_keys(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -85,7 +88,17 @@ def server_options_from(section: Mapping[str, Any]) -> ServerOptions:
         )
     if debounce < 0 or max_size <= 0:
         raise SettingsError("debounce-ms must be ≥ 0 and max-file-size > 0")
-    return ServerOptions(debounce_ms=debounce, max_file_size=max_size, log_level=level)
+    interpreter = section.get("interpreter", section.get("python"))
+    if isinstance(interpreter, list):  # ruff's form: ["/path/to/python"]
+        interpreter = interpreter[0] if interpreter else None
+    if interpreter is not None and not isinstance(interpreter, str):
+        raise SettingsError("interpreter must be the path of a Python executable")
+    return ServerOptions(
+        debounce_ms=debounce,
+        max_file_size=max_size,
+        log_level=level,
+        interpreter=interpreter or None,
+    )
 
 
 @dataclass(frozen=True)
@@ -142,6 +155,17 @@ class SettingsStore:
         self._projects: dict[Path, _Project] = {}
         self._nearest: dict[Path, Path | None] = {}
         self._cache: dict[tuple[Path | None, tuple[int, int] | None], Settings] = {}
+        # Framework → version of the project's environment, read in the background after
+        # initialized (dl_lsp.lsp.extensions.migrate); empty until then: the newest releases.
+        self.framework_versions: Mapping[str, str] = {}
+
+    def set_framework_versions(self, versions: Mapping[str, str]) -> bool:
+        """The environment's framework versions arrived; whether they change the settings."""
+        if dict(versions) == dict(self.framework_versions):
+            return False
+        self.framework_versions = dict(versions)
+        self._cache.clear()
+        return True
 
     def set_client(self, raw: Any, *, initialization: bool = False) -> bool:
         """Take the client's section (from workspace/configuration, didChangeConfiguration or,
@@ -177,6 +201,8 @@ class SettingsStore:
             # Each part was valid alone; together they can still clash. Keep the project's.
             self._warn(f"dl-lsp: the client's settings do not combine with the project's: {error}")
             settings = validated(project.table if project else {})
+        if self.framework_versions:
+            settings = settings.merged(framework_versions=self.framework_versions)
         self._cache[key] = settings
         return settings
 
