@@ -46,7 +46,7 @@ def analyze_source(
 
 def _analyze(text: str, settings: Settings) -> Analysis:
     source = ParsedSource(text)
-    settings = _with_pragmas(settings, source)
+    settings = settings_with_pragmas(settings, source)
     findings: list[Finding] = list(_syntax_findings(source))
     failures: list[tuple[str, str]] = []
     facts = ProgramFacts()
@@ -57,6 +57,18 @@ def _analyze(text: str, settings: Settings) -> Analysis:
             failures.append(("extract", "RecursionError: the code is nested too deeply to analyse"))
         except Exception as error:  # the syntax findings are still worth reporting
             failures.append(("extract", f"{type(error).__name__}: {error}"))
+    found, check_failures = run_checks(facts, settings)
+    findings += found
+    failures += check_failures
+    return Analysis(source, facts, kept_findings(findings, source, settings), tuple(failures))
+
+
+def run_checks(
+    facts: ProgramFacts, settings: Settings
+) -> tuple[list[Finding], list[tuple[str, str]]]:
+    """Every enabled check on ``facts`` (the probe re-runs them with the facts it observed)."""
+    findings: list[Finding] = []
+    failures: list[tuple[str, str]] = []
     context = CheckContext(facts=facts, settings=settings)
     for code, check in ALL_CHECKS.items():
         if not settings.enabled(code):
@@ -70,6 +82,13 @@ def _analyze(text: str, settings: Settings) -> Analysis:
             findings.extend(check(context, rule))
         except Exception as error:  # a broken check must never take the others down
             failures.append((code, f"{type(error).__name__}: {error}"))
+    return findings, failures
+
+
+def kept_findings(
+    findings: Iterable[Finding], source: ParsedSource, settings: Settings
+) -> tuple[Finding, ...]:
+    """Unique, enabled, not suppressed by a pragma, with the user's severities, in line order."""
     kept = [
         _with_severity(finding, settings)
         for finding in _dedupe(findings)
@@ -77,7 +96,7 @@ def _analyze(text: str, settings: Settings) -> Analysis:
         and not source.pragmas.suppresses(finding.code, finding.span.line)
     ]
     kept.sort(key=lambda f: (f.span.line, f.span.column, f.code))
-    return Analysis(source, facts, tuple(kept), tuple(failures))
+    return tuple(kept)
 
 
 def _syntax_findings(source: ParsedSource) -> Iterable[Finding]:
@@ -96,7 +115,7 @@ def _syntax_findings(source: ParsedSource) -> Iterable[Finding]:
         )
 
 
-def _with_pragmas(settings: Settings, source: ParsedSource) -> Settings:
+def settings_with_pragmas(settings: Settings, source: ParsedSource) -> Settings:
     """A file pragma (``# dl-lsp: problem=binary input=color``) overrides the settings."""
     pragmas = source.pragmas
     changes: dict[str, object] = {}
