@@ -181,10 +181,24 @@ class Capture:
         self._undo.append(post.remove)
         registered = modules.register_module_module_registration_hook(self._torch_registered)
         self._undo.append(registered.remove)
+        self._patch(torch.nn.Module, "__init__", self._torch_init_wrapper)
         optimizers = importlib.import_module("torch.optim.optimizer")
         step = optimizers.register_optimizer_step_pre_hook(self._torch_step)
         self._undo.append(step.remove)
         self._patch(torch.Tensor, "backward", self._torch_backward_wrapper)
+
+    def _torch_init_wrapper(self, original: Callable[..., Any]) -> Callable[..., Any]:
+        """Layers of the framework are placed where they are constructed (``nn.Linear(...)``)."""
+
+        def init(module: Any, *args: Any, **kwargs: Any) -> Any:
+            result = original(module, *args, **kwargs)
+            if self.active and type(module).__module__.startswith("torch."):
+                line = self._line()
+                if line is not None:
+                    self.torch.defined_at.setdefault(id(module), line)
+            return result
+
+        return init
 
     def _torch_registered(self, parent: Any, name: str, submodule: Any) -> None:
         if self.active and submodule is not None and id(submodule) not in self.torch.defined_at:

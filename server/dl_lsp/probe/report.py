@@ -78,6 +78,8 @@ def render_text(result: ProbeResult) -> str:
             f"first step {_milliseconds(check.first_step_ms)}, step {_milliseconds(check.step_ms)}; "
             f"peak memory {memory}{kind}" + (f"; {check.note}" if check.note else "")
         )
+    if result.peak_rss_bytes:
+        lines.append(f"worker peak resident memory: {format_bytes(result.peak_rss_bytes)}")
     lines += [f"note: {note}" for note in result.notes]
     isolation = result.isolation
     lines.append(

@@ -134,6 +134,7 @@ class ProbeResult:
     isolation: Isolation = field(default_factory=Isolation)
     output_tail: str = ""
     output_bytes: int = 0
+    peak_rss_bytes: int = 0  # the worker and its children, as the parent saw it
     seconds: float = 0.0
     error: str | None = None  # why the probe itself could not finish (not the script's bug)
 
@@ -163,6 +164,7 @@ def result_from_json(data: dict[str, Any]) -> ProbeResult:
         isolation=Isolation(**(data.get("isolation") or {})),
         output_tail=data.get("output_tail", ""),
         output_bytes=data.get("output_bytes", 0),
+        peak_rss_bytes=data.get("peak_rss_bytes", 0),
         seconds=data.get("seconds", 0.0),
         error=data.get("error"),
     )

@@ -50,6 +50,8 @@ POLL_S = 0.05
 MEMORY_POLL_S = 0.1
 STACK_WAIT_S = 0.5
 STACK_FILE = "stack.txt"
+# The script's first step failed (or could not run): shape, dtype, device, NaN, error, memory.
+FAILURE_CODES = frozenset({"PRB701", "PRB702", "PRB703", "PRB704", "PRB705", "PRB706", "PRB708"})
 
 
 @dataclass(frozen=True)
@@ -97,8 +99,12 @@ def run_probe(
     hints: ShapeHints | None = None,
     frameworks: list[str] | None = None,
     cancel: threading.Event | None = None,
+    on_start: Callable[[int], None] | None = None,
 ) -> ProbeResult:
-    """Probe the file at ``path`` (running ``text`` when given: the editor's unsaved buffer)."""
+    """Probe the file at ``path`` (running ``text`` when given: the editor's unsaved buffer).
+
+    ``cancel`` stops the worker when set; ``on_start`` receives the worker's process id (whose
+    process group ``kill_tree`` ends, for a caller that must clean up at exit)."""
     options = options or ProbeOptions()
     file = os.path.realpath(os.fspath(path))
     started = time.perf_counter()
@@ -125,7 +131,7 @@ def run_probe(
     )
     folder = tempfile.mkdtemp(prefix="dl-lsp-probe-")
     try:
-        progress, ending, stack = _supervise(request, options, folder, cancel)
+        progress, ending, stack = _supervise(request, options, folder, cancel, on_start)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     result = assemble(file, text, progress, ending, stack, options)
@@ -153,7 +159,11 @@ def worker_environment() -> dict[str, str]:
 
 
 def _supervise(
-    request: ProbeRequest, options: ProbeOptions, folder: str, cancel: threading.Event | None
+    request: ProbeRequest,
+    options: ProbeOptions,
+    folder: str,
+    cancel: threading.Event | None,
+    on_start: Callable[[int], None] | None,
 ) -> tuple[_Progress, str, str]:
     """Run the worker to its end; (events and output, how it ended, its stack when stopped)."""
     progress = _Progress()
@@ -175,6 +185,8 @@ def _supervise(
         progress.events.append({"event": "crash", "error": f"cannot start the worker: {error}"})
         return progress, "crashed", ""
     os.close(write_end)
+    if on_start is not None:
+        on_start(process.pid)
     assert process.stdin is not None and process.stdout is not None
     try:
         process.stdin.write(request.to_json().encode())
@@ -413,7 +425,7 @@ def assemble(
             "the worker ended before it finished (os._exit in the script, a crash in a "
             "native library, or a kill from outside)"
         )
-    if error is not None or any(f.severity == "error" for f in findings):
+    if error is not None or any(f.code in FAILURE_CODES for f in findings):
         status = "failed" if status == "ok" else status
     if model is not None:
         findings += rerun_static_rules(text, file, model)
@@ -428,6 +440,7 @@ def assemble(
         isolation=isolation,
         output_tail=progress.tail(),
         output_bytes=progress.output_total,
+        peak_rss_bytes=progress.peak_rss,
         error=error,
     )
 
@@ -455,6 +468,3 @@ def _model(data: dict[str, Any]) -> ObservedModel:
     data = dict(data)
     data["layers"] = tuple(ObservedLayer(**layer) for layer in data.get("layers", ()))
     return ObservedModel(**data)
-
-
-RunProbe = Callable[..., ProbeResult]

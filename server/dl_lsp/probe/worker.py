@@ -202,8 +202,10 @@ class Worker:
                 )
             )
         if outcome.kind == "error" and outcome.error is not None:
-            observation = error_observation(outcome.error, None)
-            layer = capture.failing_layer() if outcome.error.kind in ("shape", "dtype") else None
+            observation = error_observation(outcome.error, _script_device(capture))
+            # A shape error belongs to the layer that declares the size; a dtype error to the
+            # tensor that reaches it (the call line).
+            layer = capture.failing_layer() if outcome.error.kind == "shape" else None
             if observation is not None and layer is not None and layer[1] != outcome.error.line:
                 values = {**observation.values, "layer": layer[0], "call_line": outcome.error.line}
                 observation = replace(observation, key="layer", values=values, line=layer[1])
@@ -466,6 +468,13 @@ class Worker:
                 )
             ),
         )
+
+
+def _script_device(capture: Capture) -> str | None:
+    """The device of the model the script called, when it called one."""
+    call = capture.torch.model_call()
+    parameter = next(iter(call.module.parameters()), None) if call is not None else None
+    return str(parameter.device) if parameter is not None else None
 
 
 def _future_flags(tree: ast.Module) -> int:
