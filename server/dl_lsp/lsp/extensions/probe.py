@@ -204,6 +204,9 @@ async def probe_document(
         result = await in_thread(
             lambda: run_probe(path, text, options, cancel=cancel, on_start=started)
         )
+    except asyncio.CancelledError:  # the client cancelled the request: stop the worker too
+        cancel.set()
+        raise
     finally:
         if state.running.get(request.uri) is cancel:
             del state.running[request.uri]
@@ -237,26 +240,12 @@ def register(ls: DlLanguageServer) -> None:
     atexit.register(state.kill_all)
     diagnostics.add_findings_source(state.findings_for)
 
+    server = ls
+
+    # pygls resolves the handler's annotations at call time: only names of this module's globals.
     @ls.command(COMMAND)
-    async def probe_command(ls: DlLanguageServer, *arguments: Any) -> dict[str, Any]:
-        try:
-            request = parse_arguments(arguments)
-        except ValueError as error:
-            raise JsonRpcInvalidParams(message=str(error)) from None
-        if not trusted(ls):
-            raise JsonRpcInvalidRequest(
-                message=f"{COMMAND}: the workspace is not trusted; the probe runs the file's "
-                "code and is disabled there"
-            )
-        result, markdown = await probe_document(ls, state, request)
-        answer: dict[str, Any] = {"markdown": markdown, "result": result.to_json()}
-        if get_capability(ls.client_capabilities, "window.show_document.support", False):
-            report = write_report(result.file, markdown)
-            answer["reportUri"] = from_fs_path(report)
-            ls.window_show_document(
-                types.ShowDocumentParams(uri=answer["reportUri"], external=False, take_focus=False)
-            )
-        return answer
+    async def probe_command(ls: Any, *arguments: Any) -> dict[str, Any]:
+        return await answer_probe_command(server, state, arguments)
 
     def on_save(ls: DlLanguageServer, uri: str) -> None:
         if not uri.endswith(".py") or not probe_on_save_enabled(ls) or not trusted(ls):
@@ -265,3 +254,27 @@ def register(ls: DlLanguageServer) -> None:
         task.add_done_callback(lambda done: done.cancelled() or done.exception())
 
     sync.add_save_listener(on_save)
+
+
+async def answer_probe_command(
+    ls: DlLanguageServer, state: ProbeState, arguments: tuple[Any, ...]
+) -> dict[str, Any]:
+    """``workspace/executeCommand`` dl-lsp.probe: ``{markdown, result}`` (and ``reportUri``)."""
+    try:
+        request = parse_arguments(arguments)
+    except ValueError as error:
+        raise JsonRpcInvalidParams(message=str(error)) from None
+    if not trusted(ls):
+        raise JsonRpcInvalidRequest(
+            message=f"{COMMAND}: the workspace is not trusted; the probe runs the file's "
+            "code and is disabled there"
+        )
+    result, markdown = await probe_document(ls, state, request)
+    answer: dict[str, Any] = {"markdown": markdown, "result": result.to_json()}
+    if get_capability(ls.client_capabilities, "window.show_document.support", False):
+        report = write_report(result.file, markdown)
+        answer["reportUri"] = from_fs_path(report)
+        ls.window_show_document(
+            types.ShowDocumentParams(uri=answer["reportUri"], external=False, take_focus=False)
+        )
+    return answer
