@@ -120,12 +120,12 @@ def _check_one(
         with tf.device(_tf_device(device)):
             if hasattr(model, "make_train_function"):
                 model.make_train_function(force=True)
+            _reset_peak(tf, device)  # the peak covers both steps (tracing included)
+            before = isolation.resident_memory_bytes() or 0
             started = time.perf_counter()
             first_loss = _loss_of(model.train_on_batch(batch.x, batch.y))
             first_ms = (time.perf_counter() - started) * 1000
             weights_ok = _finite_weights(np, model)
-            _reset_peak(tf, device)
-            before = isolation.resident_memory_bytes() or 0
             started = time.perf_counter()
             model.train_on_batch(batch.x, batch.y)
             step_ms = (time.perf_counter() - started) * 1000

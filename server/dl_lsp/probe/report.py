@@ -5,7 +5,7 @@ from __future__ import annotations
 from dl_lsp.probe.results import DeviceCheck, ProbeResult
 
 _STATUS_WORDS = {
-    "ok": "ok — the first training step ran",
+    "ok": "ok — nothing failed",
     "failed": "failed",
     "timeout": "timeout — the script did not reach its first training step in time",
 }

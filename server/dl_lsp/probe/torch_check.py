@@ -134,12 +134,12 @@ def _check_one(
         model = batch.model.to(device)
         inputs, targets = moved(args, device), moved(labels, device)
         model.train()
+        _reset_peak(torch, device)  # the peak covers both steps: the first allocates the most
+        before = _memory_now(torch, device)
         first_ms, loss_value, _ = _timed_step(torch, model, inputs, targets, batch.loss, device)
         for handle in handles:
             handle.remove()
         handles = []
-        _reset_peak(torch, device)
-        before = _memory_now(torch, device)
         step_ms, _, grads = _timed_step(torch, model, inputs, targets, batch.loss, device)
         peak, kind = _memory_peak(torch, device, before)
     except Exception as error:

@@ -198,7 +198,7 @@ class Worker:
         for problem in outcome.missing_data[:1]:
             self.observations.append(
                 Observation(
-                    "PRB709", "missing_data", {"error": problem.summary, "shape": "?"}, problem.line
+                    "PRB709", "missing_data_unchecked", {"error": problem.summary}, problem.line
                 )
             )
         if outcome.kind == "error" and outcome.error is not None:
@@ -401,9 +401,9 @@ class Worker:
 
     def _fill_shape(self, shape: list[int] | None) -> None:
         for index, observation in enumerate(self.observations):
-            if observation.code == "PRB709" and observation.key == "missing_data":
+            if observation.code == "PRB709" and observation.key == "missing_data_unchecked":
                 values = {**observation.values, "shape": str(tuple(shape or ()))}
-                self.observations[index] = replace(observation, values=values)
+                self.observations[index] = replace(observation, key="missing_data", values=values)
 
     def _send_checks(self, checks: list[DeviceCheck]) -> None:
         for check in checks:
