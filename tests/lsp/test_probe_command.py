@@ -80,6 +80,9 @@ async def test_pull_clients_get_the_probe_findings_with_a_new_result_id(neovim: 
     assert isinstance(after, types.RelatedFullDocumentDiagnosticReport)
     assert [(d.code, d.range.start.line) for d in after.items] == [("PRB706", 4)]
     assert "configuration file is missing" in after.items[0].message
+    hover = await document.hover(types.Position(4, 8))
+    assert hover is not None and isinstance(hover.contents, types.MarkupContent)
+    assert "PRB706" in hover.contents.value and "configuration file" in hover.contents.value
 
 
 async def test_a_finding_follows_its_line_and_goes_when_the_line_does(neovim: Session) -> None:

@@ -55,7 +55,7 @@ def result_id(result: DocumentAnalysis) -> str:
     return f"{result.result_id}.{_extra_stamp[0]}" if _extra_stamp[0] else result.result_id
 
 
-def _all_findings(result: DocumentAnalysis) -> Sequence[Finding]:
+def all_findings(result: DocumentAnalysis) -> Sequence[Finding]:
     if result.findings is None:
         return ()
     extra = [finding for source in _extra_sources for finding in source(result.uri, result.text)]
@@ -153,7 +153,7 @@ def diagnostics_for(
     result: DocumentAnalysis, encoding: str, support: DiagnosticSupport
 ) -> list[types.Diagnostic]:
     """Every finding of an analysis as diagnostics (none when the document was skipped)."""
-    findings = _all_findings(result)
+    findings = all_findings(result)
     return [
         to_diagnostic(finding, result.uri, result.index, encoding, result.version, support)
         for finding in findings
