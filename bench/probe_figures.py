@@ -71,6 +71,7 @@ def main() -> int:
                             "step_ms": c.step_ms,
                             "peak_memory": c.peak_memory_bytes,
                             "memory_kind": c.memory_kind,
+                            "tensor_bytes": c.tensor_bytes,
                         }
                         for c in result.checks
                     ],
@@ -95,7 +96,8 @@ def main() -> int:
             print(
                 f"    {check['device']}: batch {check['batch']}, first step "
                 f"{check['first_step_ms']:.1f} ms, warm step {check['step_ms']:.1f} ms, "
-                f"peak memory {format_bytes(check['peak_memory'])} ({check['memory_kind']})"
+                f"peak memory {format_bytes(check['peak_memory'])} ({check['memory_kind']}), "
+                f"tensors {format_bytes(check['tensor_bytes'])}"
             )
     return 0
 

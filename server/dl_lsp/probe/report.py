@@ -76,7 +76,9 @@ def render_text(result: ProbeResult) -> str:
         lines.append(
             f"check {_device_label(check)}: {check.status}; batch {check.batch_size or '-'}; "
             f"first step {_milliseconds(check.first_step_ms)}, step {_milliseconds(check.step_ms)}; "
-            f"peak memory {memory}{kind}" + (f"; {check.note}" if check.note else "")
+            f"peak memory {memory}{kind}"
+            + (f", tensors {format_bytes(check.tensor_bytes)}" if check.tensor_bytes else "")
+            + (f"; {check.note}" if check.note else "")
         )
     if result.peak_rss_bytes:
         lines.append(f"worker peak resident memory: {format_bytes(result.peak_rss_bytes)}")

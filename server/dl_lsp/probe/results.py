@@ -72,6 +72,9 @@ class DeviceCheck:
     step_ms: float | None = None  # a second, warm step
     peak_memory_bytes: int | None = None  # device memory (CUDA) or process RSS growth (CPU)
     memory_kind: str | None = None  # 'cuda-allocator', 'rss-growth'
+    # Weights, their gradients and every layer's output for the small batch (torch): what one
+    # step needs at least, whatever the allocator keeps cached.
+    tensor_bytes: int | None = None
     loss: float | None = None
     note: str = ""
 

@@ -58,6 +58,7 @@ class StepRecord:
 
     order: list[str] = field(default_factory=list)
     shapes: dict[str, tuple[list[int], list[int]]] = field(default_factory=dict)
+    activation_bytes: int = 0  # the outputs of every layer: what backward keeps alive
 
 
 def batch_from_capture(capture: TorchCapture) -> TorchBatch | None:
@@ -175,9 +176,11 @@ def _check_one(
                 device,
             )
         )
+    weights = sum(int(p.numel()) * int(p.element_size()) for p in batch.model.parameters())
     check = DeviceCheck(
         device,
         "ok",
+        tensor_bytes=2 * weights + record.activation_bytes if record is not None else None,
         batch_size=size,
         first_step_ms=round(first_ms, 3),
         step_ms=round(step_ms, 3),
@@ -228,6 +231,9 @@ def _record_layers(model: Any, record: StepRecord) -> list[Any]:
             if name not in record.shapes:
                 record.order.append(name)
                 inp, out = first_tensor(args), first_tensor(output)
+                record.activation_bytes += sum(
+                    int(t.numel()) * int(t.element_size()) for t in tensors_in(output)
+                )
                 record.shapes[name] = (
                     list(inp.shape) if inp is not None else [],
                     list(out.shape) if out is not None else [],
