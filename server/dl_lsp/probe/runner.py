@@ -62,7 +62,10 @@ class ProbeOptions:
     timeout: float = DEFAULT_TIMEOUT_S
     memory_bytes: int = DEFAULT_MEMORY_BYTES
     cpu_seconds: int | None = None  # default: the timeout × CPU cores + 30 s
-    isolate_network: bool = True
+    # DL_LSP_PROBE_NETWORK=allow keeps the network (a data set that must be downloaded).
+    isolate_network: bool = field(
+        default_factory=lambda: os.environ.get("DL_LSP_PROBE_NETWORK", "") != "allow"
+    )
     python: str = sys.executable
 
 

@@ -203,17 +203,20 @@ class Worker:
             )
         if outcome.kind == "error" and outcome.error is not None:
             observation = error_observation(outcome.error, _script_device(capture))
+            if outcome.error.kind == "device" and capture.placements:
+                observation = None  # the placement check said it first, and more precisely
             # A shape error belongs to the layer that declares the size; a dtype error to the
             # tensor that reaches it (the call line).
             layer = capture.failing_layer() if outcome.error.kind == "shape" else None
             if observation is not None and layer is not None and layer[1] != outcome.error.line:
                 values = {**observation.values, "layer": layer[0], "call_line": outcome.error.line}
                 observation = replace(observation, key="layer", values=values, line=layer[1])
-            if observation is None:
+            if observation is None and outcome.error.kind != "device":
                 observation = Observation(
                     "PRB706", "error", {"error": outcome.error.summary}, outcome.error.line
                 )
-            self.observations.append(observation)
+            if observation is not None:
+                self.observations.append(observation)
             if outcome.error.kind in ("shape", "dtype", "device", "memory"):
                 return False
         if outcome.kind == "exited":
