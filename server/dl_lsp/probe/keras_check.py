@@ -53,7 +53,7 @@ class KerasBatch:
 
 def first_batch(np: Any, capture: KerasCapture) -> KerasBatch:
     """The first batch of what ``fit`` received: arrays, a tf.data.Dataset, a generator."""
-    x, y = capture.x, capture.y
+    x, y = _numpy_of(capture.x), _numpy_of(capture.y)
     if y is None and x is not None and not _is_array(x) and not isinstance(x, dict):
         item = _first_item(x)
         if isinstance(item, (tuple, list)):
@@ -61,6 +61,11 @@ def first_batch(np: Any, capture: KerasCapture) -> KerasBatch:
         else:
             x = item
     return KerasBatch(capture.model, _small(x), _small(y), capture.line, capture.batch_size)
+
+
+def _numpy_of(value: Any) -> Any:
+    """pandas frames and series as arrays (they have a shape but index by label)."""
+    return value.to_numpy() if hasattr(value, "iloc") and hasattr(value, "to_numpy") else value
 
 
 def _first_item(source: Any) -> Any:
