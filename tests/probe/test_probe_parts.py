@@ -231,6 +231,12 @@ def test_the_static_rules_rerun_on_the_observed_layers() -> None:
     assert "run time" in found[0].message
 
 
+def test_rerun_findings_go_on_the_line_that_constructs_the_layer() -> None:
+    layers = (OBSERVED.layers[0], replace(OBSERVED.layers[1], line=10))
+    found = rerun_static_rules(BUILT_BY_A_HELPER, PATH, replace(OBSERVED, layers=layers))
+    assert [(f.code, f.line, f.column) for f in found] == [("LLM", 10, 8)]
+
+
 def test_observed_values_fill_only_what_the_static_model_lacks() -> None:
     from dl_lsp.engine import analyze_source
 

@@ -104,6 +104,7 @@ class Capture:
         self.session: SessionCapture | None = None
         self.seeds: list[SeedCall] = []
         self.placements: list[Placement] = []
+        self.defined_at: dict[int, int] = {}  # id(Keras layer) → the user's line
         self.active = False
         self._undo: list[Callable[[], None]] = []
 
@@ -290,8 +291,22 @@ class Capture:
     # -- keras ----------------------------------------------------------------------------
 
     def _install_keras(self, keras: Any) -> None:
+        self._patch(keras.layers.Layer, "__init__", self._layer_init_wrapper)
         for method in ("fit", "train_on_batch", "fit_generator"):
             self._patch(keras.Model, method, functools.partial(self._keras_wrapper, method=method))
+
+    def _layer_init_wrapper(self, original: Callable[..., Any]) -> Callable[..., Any]:
+        """Keras layers are placed where the user's file constructs them (``Dense(...)``)."""
+
+        def init(layer: Any, *args: Any, **kwargs: Any) -> Any:
+            result = original(layer, *args, **kwargs)
+            if self.active and type(layer).__module__.startswith("keras"):
+                line = self._line()
+                if line is not None:
+                    self.defined_at.setdefault(id(layer), line)
+            return result
+
+        return init
 
     def _keras_wrapper(self, original: Callable[..., Any], *, method: str) -> Callable[..., Any]:
         def intercepted(model: Any, *args: Any, **kwargs: Any) -> Any:

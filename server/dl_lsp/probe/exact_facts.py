@@ -154,10 +154,24 @@ def _imported_frameworks(tree: ast.AST | None) -> set[str]:
 # -- after the run ----------------------------------------------------------------------------
 
 
-def layer_facts(model: ObservedModel, span: Span) -> tuple[LayerFact, ...]:
-    """The observed layers as the static meta-model's layers (all at ``span``)."""
+def layer_facts(
+    model: ObservedModel, span: Span, lines: list[str] | None = None
+) -> tuple[LayerFact, ...]:
+    """The observed layers as the static meta-model's layers: on the line that constructs each
+    one when the probe saw it (and ``lines`` are given), else at ``span``."""
     table = _TORCH_KINDS if model.framework == "torch" else _KERAS_KINDS
-    return tuple(_layer_fact(layer, table, model.framework, span) for layer in model.layers)
+    return tuple(
+        _layer_fact(layer, table, model.framework, _line_span(layer.line, lines) or span)
+        for layer in model.layers
+    )
+
+
+def _line_span(line: int | None, lines: list[str] | None) -> Span | None:
+    """A line's code, from its indentation to its end."""
+    if line is None or lines is None or not 0 < line <= len(lines):
+        return None
+    text = lines[line - 1]
+    return Span(line, len(text) - len(text.lstrip()), line, len(text))
 
 
 def _layer_fact(
@@ -215,7 +229,7 @@ def _layer_fact(
 
 
 def merged_model(
-    static: ModelFacts | None, observed: ObservedModel, span: Span
+    static: ModelFacts | None, observed: ObservedModel, span: Span, lines: list[str] | None = None
 ) -> ModelFacts | None:
     """The static model with the values it lacked filled in from the observed one.
 
@@ -224,7 +238,7 @@ def merged_model(
     kept unchanged. A model the static analysis did not see is built from the observed layers.
     """
     observed_layers = [
-        layer for layer in layer_facts(observed, span) if layer.kind is not LayerKind.INPUT
+        layer for layer in layer_facts(observed, span, lines) if layer.kind is not LayerKind.INPUT
     ]
     framework = Framework.TORCH if observed.framework == "torch" else Framework.KERAS
     if static is None:
@@ -291,12 +305,10 @@ def rerun_static_rules(
     """The static rules on the exact model: what they find beyond the static run."""
     settings = settings or Settings()
     analysis = analyze_source(text, path, settings)
-    line = observed.line or 1
     lines = text.splitlines()
-    width = len(lines[line - 1]) if 0 < line <= len(lines) else 0
-    span = Span(line, 0, line, width)
+    span = _line_span(observed.line or 1, lines) or Span(1, 0, 1, 0)
     static = _static_model(analysis.facts, observed)
-    merged = merged_model(static, observed, span)
+    merged = merged_model(static, observed, span, lines)
     if merged is None or merged == static:
         return []
     models = tuple(merged if model is static else model for model in analysis.facts.models)

@@ -243,7 +243,9 @@ def _peak(tf: Any, device: str, before: int) -> tuple[int | None, str]:
 # -- the model as Keras built it -------------------------------------------------------------
 
 
-def observed_model(batch: KerasBatch, variable: str | None) -> ObservedModel:
+def observed_model(
+    batch: KerasBatch, variable: str | None, defined_at: dict[int, int] | None = None
+) -> ObservedModel:
     model = batch.model
     layers = []
     for layer in getattr(model, "layers", ()):
@@ -258,6 +260,7 @@ def observed_model(batch: KerasBatch, variable: str | None) -> ObservedModel:
                 config={key: _json(config[key]) for key in _CONFIG_KEYS if key in config},
                 output_shape=_shape(lambda layer=layer: layer.output.shape),
                 parameters=_count(layer),
+                line=(defined_at or {}).get(id(layer)),
             )
         )
     optimizer = getattr(model, "optimizer", None)

@@ -89,6 +89,7 @@ class ObservedLayer:
     input_shape: list[int | None] | None = None
     output_shape: list[int | None] | None = None
     parameters: int = 0
+    line: int | None = None  # where the user's file constructs it, when the probe saw it
 
 
 @dataclass(frozen=True)

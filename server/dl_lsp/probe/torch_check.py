@@ -310,6 +310,7 @@ def observed_model(
                 input_shape=list(shapes[0]) if shapes else None,
                 output_shape=list(shapes[1]) if shapes else None,
                 parameters=sum(int(p.numel()) for p in module.parameters(recurse=False)),
+                line=capture.defined_at.get(id(module)) if capture is not None else None,
             )
         )
     optimizer = capture.optimizer if capture else None

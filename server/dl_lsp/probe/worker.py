@@ -305,7 +305,10 @@ class Worker:
         self.observations += found
         self._send_checks(checks)
         self.channel.send(
-            "model", data=asdict(keras_check.observed_model(batch, keras_capture.variable))
+            "model",
+            data=asdict(
+                keras_check.observed_model(batch, keras_capture.variable, capture.defined_at)
+            ),
         )
         return True
 
