@@ -127,7 +127,9 @@ def static_rule_codes() -> list[str]:
     """Rules a static check reports. The probe's rules (family "probe", rules/probe.toml) are
     seen only when a script runs: tests/probe/programs holds a program for each of them."""
     rules = load_rules()
-    return [c for c in rule_codes() if c not in RULES_WITHOUT_FIXTURES and rules[c].family != "probe"]
+    return [
+        c for c in rule_codes() if c not in RULES_WITHOUT_FIXTURES and rules[c].family != "probe"
+    ]
 
 
 @pytest.mark.parametrize("code", static_rule_codes())
