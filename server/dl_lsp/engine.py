@@ -52,7 +52,7 @@ def analyze_source(
 
 
 def _analyze(source: ParsedSource, settings: Settings) -> Analysis:
-    settings = _with_pragmas(settings, source)
+    settings = settings_with_pragmas(settings, source)
     findings: list[Finding] = list(syntax_findings(source.syntax_errors))
     failures: list[tuple[str, str]] = []
     facts = ProgramFacts()
@@ -63,6 +63,18 @@ def _analyze(source: ParsedSource, settings: Settings) -> Analysis:
             failures.append(("extract", "RecursionError: the code is nested too deeply to analyse"))
         except Exception as error:  # the syntax findings are still worth reporting
             failures.append(("extract", f"{type(error).__name__}: {error}"))
+    found, check_failures = run_checks(facts, settings)
+    findings += found
+    failures += check_failures
+    return Analysis(source, facts, kept_findings(findings, source, settings), tuple(failures))
+
+
+def run_checks(
+    facts: ProgramFacts, settings: Settings
+) -> tuple[list[Finding], list[tuple[str, str]]]:
+    """Every enabled check on ``facts`` (the probe re-runs them with the facts it observed)."""
+    findings: list[Finding] = []
+    failures: list[tuple[str, str]] = []
     context = CheckContext(facts=facts, settings=settings)
     for code, check in ALL_CHECKS.items():
         if not settings.enabled(code):
@@ -76,13 +88,12 @@ def _analyze(source: ParsedSource, settings: Settings) -> Analysis:
             findings.extend(check(context, rule))
         except Exception as error:  # a broken check must never take the others down
             failures.append((code, f"{type(error).__name__}: {error}"))
-    kept = kept_findings(findings, source, settings)
-    return Analysis(source, facts, tuple(kept), tuple(failures))
+    return findings, failures
 
 
 def kept_findings(
     findings: Iterable[Finding], source: ParsedSource, settings: Settings
-) -> list[Finding]:
+) -> tuple[Finding, ...]:
     """The findings to report: deduplicated, enabled, not suppressed by a pragma, with the
     user's severities, in position order."""
     kept = [
@@ -92,7 +103,7 @@ def kept_findings(
         and not source.pragmas.suppresses(finding.code, finding.span.line)
     ]
     kept.sort(key=lambda f: (f.span.line, f.span.column, f.code))
-    return kept
+    return tuple(kept)
 
 
 def syntax_findings(problems: Iterable[SyntaxProblem]) -> Iterable[Finding]:
@@ -111,7 +122,7 @@ def syntax_findings(problems: Iterable[SyntaxProblem]) -> Iterable[Finding]:
         )
 
 
-def _with_pragmas(settings: Settings, source: ParsedSource) -> Settings:
+def settings_with_pragmas(settings: Settings, source: ParsedSource) -> Settings:
     """A file pragma (``# dl-lsp: problem=binary input=color``) overrides the settings."""
     pragmas = source.pragmas
     changes: dict[str, object] = {}

@@ -115,6 +115,8 @@ def load_rules() -> Mapping[str, Rule]:
         data = read_toml(path)
         if "code" in data:
             rules.append(_rule_from(data))
+        # A family file (rules/probe.toml) lists its rules as [[rule]] tables.
+        rules.extend(_rule_from(entry) for entry in data.get("rule", ()))
     rules.sort(key=lambda rule: (rule.family != "snippet", rule.family, rule.code))
     return {rule.code: rule for rule in rules}
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +33,46 @@ _TAGS = {
     "deprecated": types.DiagnosticTag.Deprecated,
     "unnecessary": types.DiagnosticTag.Unnecessary,
 }
+
+# Findings other features attach to a document (the probe's PRB7xx), merged with those of the
+# analysis: (uri, the document's current text) → findings on that text.
+ExtraFindings = Callable[[str, str], Sequence[Finding]]
+_extra_sources: list[ExtraFindings] = []
+_extra_stamp = [0]
+
+
+def add_findings_source(source: ExtraFindings) -> None:
+    """Merge ``source``'s findings into every document's diagnostics."""
+    _extra_sources.append(source)
+
+
+def extra_findings_changed() -> None:
+    """A source has new findings: pulled results get new ids (call ``republish`` to push)."""
+    _extra_stamp[0] += 1
+
+
+def result_id(result: DocumentAnalysis) -> str:
+    return f"{result.result_id}.{_extra_stamp[0]}" if _extra_stamp[0] else result.result_id
+
+
+def all_findings(result: DocumentAnalysis) -> Sequence[Finding]:
+    if result.findings is None:
+        return ()
+    extra = [finding for source in _extra_sources for finding in source(result.uri, result.text)]
+    return [*result.findings, *extra] if extra else result.findings
+
+
+def republish(ls: DlLanguageServer, uri: str) -> None:
+    """Send a document's diagnostics again (push), or ask a pull client to refresh."""
+    if ls.pull_diagnostics:
+        if ls.supports_diagnostic_refresh:
+            ls.workspace_diagnostic_refresh(None)
+        return
+    result = ls.scheduler.cached(uri)
+    if result is not None and ls.documents.generation_of(uri) == result.generation:
+        publish(ls, result)
+    else:
+        ls.request_analysis(uri, immediate=True)
 
 
 @dataclass(frozen=True)
@@ -113,7 +153,7 @@ def diagnostics_for(
     result: DocumentAnalysis, encoding: str, support: DiagnosticSupport
 ) -> list[types.Diagnostic]:
     """Every finding of an analysis as diagnostics (none when the document was skipped)."""
-    findings: Sequence[Finding] = result.findings or ()
+    findings = all_findings(result)
     return [
         to_diagnostic(finding, result.uri, result.index, encoding, result.version, support)
         for finding in findings
@@ -145,10 +185,10 @@ async def on_document_diagnostic(
     result = await ls.scheduler.current(params.text_document.uri)
     if result is None:  # not open: nothing to say about it
         return types.RelatedFullDocumentDiagnosticReport(items=[])
-    if params.previous_result_id == result.result_id:
-        return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result.result_id)
+    if params.previous_result_id == result_id(result):
+        return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id(result))
     items = diagnostics_for(result, ls.encoding, ls.diagnostic_support)
-    return types.RelatedFullDocumentDiagnosticReport(items=items, result_id=result.result_id)
+    return types.RelatedFullDocumentDiagnosticReport(items=items, result_id=result_id(result))
 
 
 async def on_workspace_diagnostic(
@@ -162,7 +202,7 @@ async def on_workspace_diagnostic(
         if result is not None:
             items = diagnostics_for(result, ls.encoding, ls.diagnostic_support)
             reports.append(
-                _workspace_report(result.uri, result.version, result.result_id, items, previous)
+                _workspace_report(result.uri, result.version, result_id(result), items, previous)
             )
 
     def convert(findings: Sequence[Finding], uri: str, index: LineIndex) -> list[types.Diagnostic]:

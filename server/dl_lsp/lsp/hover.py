@@ -9,6 +9,7 @@ from lsprotocol import types
 from pygls.capabilities import get_capability
 
 from dl_lsp.findings import BugType, Finding
+from dl_lsp.lsp.diagnostics import all_findings
 from dl_lsp.ruleset import Rule, load_rules
 from dl_lsp.taxonomy import Guidance, guidance_for
 
@@ -102,7 +103,7 @@ async def on_hover(ls: DlLanguageServer, params: types.HoverParams) -> types.Hov
     if result is None or result.findings is None:
         return None
     line, column = result.index.point(params.position, ls.encoding)
-    found = findings_at(result.findings, line, column)
+    found = findings_at(all_findings(result), line, column)
     if not found:
         return None
     formats = get_capability(ls.client_capabilities, "text_document.hover.content_format", [])

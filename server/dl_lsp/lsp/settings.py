@@ -187,6 +187,10 @@ class SettingsStore:
         self._cache.clear()
         return changed
 
+    def client_option(self, key: str, default: Any = None) -> Any:
+        """A key of the client's section (kebab-case) that is not an analysis setting."""
+        return self._client.get(key, default)
+
     def for_path(self, path: str | None) -> Settings:
         """The settings for a file: its nearest pyproject.toml overlaid by the client's section."""
         project = self._project_for(Path(path)) if path else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from lsprotocol import types
@@ -12,6 +13,13 @@ from dl_lsp.lsp.settings import is_pyproject, pyproject_changed
 
 if TYPE_CHECKING:
     from dl_lsp.lsp.server import DlLanguageServer
+
+# Features that act on save (the probe's probeOnSave): called with the saved document's uri.
+_save_listeners: list[Callable[[DlLanguageServer, str], None]] = []
+
+
+def add_save_listener(listener: Callable[[DlLanguageServer, str], None]) -> None:
+    _save_listeners.append(listener)
 
 
 def on_did_open(ls: DlLanguageServer, params: types.DidOpenTextDocumentParams) -> None:
@@ -42,6 +50,8 @@ def on_did_save(ls: DlLanguageServer, params: types.DidSaveTextDocumentParams) -
     path = document.path if document else to_fs_path(params.text_document.uri)
     if is_pyproject(path):
         pyproject_changed(ls, path)
+    for listener in _save_listeners:
+        listener(ls, params.text_document.uri)
 
 
 def on_did_close(ls: DlLanguageServer, params: types.DidCloseTextDocumentParams) -> None:
