@@ -163,6 +163,10 @@ class SettingsStore:
         self._cache.clear()
         return changed
 
+    def client_value(self, key: str, default: Any = None) -> Any:
+        """A raw (kebab-keyed) value of the client's section, for features with their own keys."""
+        return self._client.get(key, default)
+
     def for_path(self, path: str | None) -> Settings:
         """The settings for a file: its nearest pyproject.toml overlaid by the client's section."""
         project = self._project_for(Path(path)) if path else None

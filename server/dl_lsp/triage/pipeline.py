@@ -58,7 +58,14 @@ def triage_report(report: BugReport, options: TriageOptions | None = None) -> Tr
         evidence += similar
         if skipped:
             notes.append(skipped)
-    threshold = tables.unknown_below if options.unknown_below is None else options.unknown_below
+    threshold = options.unknown_below
+    if threshold is None:
+        used_embeddings = any(item.signal == "similarity" for item in evidence) or (
+            options.embeddings is not None and options.embeddings.available
+        )
+        threshold = (
+            tables.unknown_below_with_embeddings if used_embeddings else tables.unknown_below
+        )
     decision = decide(evidence, tables.prior_mass, threshold)
     reason = None
     if decision.bug_type == UNKNOWN:

@@ -25,7 +25,10 @@ def tag_evidence(tags: Sequence[str], tables: TriageTables) -> list[Evidence]:
     evidence: list[Evidence] = []
     for tag in tags:
         exact = taxonomy.bug_type_for_tag(tag)
-        if exact is not None:
+        if exact is not None and tag in tables.exception_class_tags:
+            weight = tables.exception_class_weight
+            evidence.append(Evidence("tag", exact.value, weight, f"tag '{tag}' (an exception class)"))
+        elif exact is not None:
             evidence.append(Evidence("tag", exact.value, tables.exact_tag_weight, f"tag '{tag}'"))
         elif tag in tables.tag_synonyms:
             synonym = tables.tag_synonyms[tag]

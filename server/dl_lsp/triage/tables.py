@@ -52,8 +52,11 @@ class ReproFact:
 class TriageTables:
     prior_mass: float
     unknown_below: float
+    unknown_below_with_embeddings: float
     exact_tag_weight: float
     synonym_tag_weight: float
+    exception_class_tags: frozenset[str]
+    exception_class_weight: float
     tag_synonyms: Mapping[str, BugType]
     diagnostic_cap: float
     ignored_codes: frozenset[str]
@@ -126,8 +129,11 @@ def load_tables() -> TriageTables:
     return TriageTables(
         prior_mass=float(combine["prior_mass"]),
         unknown_below=float(combine["unknown_below"]),
+        unknown_below_with_embeddings=float(combine["unknown_below_with_embeddings"]),
         exact_tag_weight=float(tags["exact_weight"]),
         synonym_tag_weight=float(tags["synonym_weight"]),
+        exception_class_tags=frozenset(tags["exception_class_tags"]),
+        exception_class_weight=float(tags["exception_class_weight"]),
         tag_synonyms=synonyms,
         diagnostic_cap=float(diagnostics["cap_per_type"]),
         ignored_codes=frozenset(diagnostics["ignored"]),
