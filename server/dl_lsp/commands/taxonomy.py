@@ -29,7 +29,9 @@ def register(commands: Any) -> None:
         "(minimum confidence 0.3, as in dlRepro) from reproduced-bug records. " + CSV_HELP,
     )
     mine.add_argument("transactions", metavar="TRANSACTIONS.csv")
-    mine.add_argument("-o", "--output", metavar="FILE", required=True, help="the taxonomy file to write")
+    mine.add_argument(
+        "-o", "--output", metavar="FILE", required=True, help="the taxonomy file to write"
+    )
     mine.add_argument("--min-confidence", type=float, default=0.3)
     mine.set_defaults(handler=run_mine)
     parser.set_defaults(handler=lambda args: _usage(parser))
@@ -64,7 +66,9 @@ def run_mine(args: argparse.Namespace) -> int:
     for found in mined:
         information = ", ".join(f"{rule.item} {rule.confidence:.2f}" for rule in found.information)
         actions = ", ".join(f"{rule.item} {rule.confidence:.2f}" for rule in found.edit_actions)
-        print(f"{found.bug_type.value} ({found.records} records): information [{information}]; edit actions [{actions}]")
+        print(
+            f"{found.bug_type.value} ({found.records} records): information [{information}]; edit actions [{actions}]"
+        )
     print(f"wrote {output}")
     return 0
 

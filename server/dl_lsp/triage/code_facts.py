@@ -64,7 +64,9 @@ def code_facts(blocks: Sequence[str], tables: TriageTables) -> CodeFacts:
         parsed += 1
         findings.extend(analysis.findings)
         finding_blocks.extend(number for _ in analysis.findings)
-        syntax_errors += sum(1 for finding in analysis.findings if finding.code == SYNTAX_ERROR_CODE)
+        syntax_errors += sum(
+            1 for finding in analysis.findings if finding.code == SYNTAX_ERROR_CODE
+        )
         failures.extend(f"{code}: {error}" for code, error in analysis.failures)
         tree = analysis.source.tree
         if tree is not None:
@@ -75,7 +77,15 @@ def code_facts(blocks: Sequence[str], tables: TriageTables) -> CodeFacts:
     missing = tuple(name for name in undefined if name not in bound and name not in _BUILTINS)
     code = "\n".join(blocks)
     facts = _facts(findings, syntax_errors, missing, code, parsed, tables)
-    return CodeFacts(tuple(findings), tuple(finding_blocks), parsed, syntax_errors, missing, facts, tuple(failures))
+    return CodeFacts(
+        tuple(findings),
+        tuple(finding_blocks),
+        parsed,
+        syntax_errors,
+        missing,
+        facts,
+        tuple(failures),
+    )
 
 
 def _looks_like_python(block: str) -> bool:
@@ -83,7 +93,9 @@ def _looks_like_python(block: str) -> bool:
     lines = [line.strip() for line in block.split("\n") if line.strip()]
     if not lines:
         return False
-    shell = sum(1 for line in lines if line.startswith(("$ ", "pip ", "conda ", "!pip", "nvcc ", "sudo ")))
+    shell = sum(
+        1 for line in lines if line.startswith(("$ ", "pip ", "conda ", "!pip", "nvcc ", "sudo "))
+    )
     return shell * 2 < len(lines)
 
 

@@ -17,6 +17,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Sequence
+from typing import Any
 
 Vector = tuple[float, ...]
 
@@ -34,7 +35,7 @@ def extra_installed() -> bool:
 
 def cosine(left: Sequence[float], right: Sequence[float]) -> float:
     """Cosine similarity of two vectors (the worker's are unit length already)."""
-    dot = sum(a * b for a, b in zip(left, right))
+    dot = sum(a * b for a, b in zip(left, right, strict=True))
     norm = math.sqrt(sum(a * a for a in left)) * math.sqrt(sum(b * b for b in right))
     return dot / norm if norm else 0.0
 
@@ -48,8 +49,10 @@ class EmbeddingClient:
         self._lines: queue.Queue[str | None] = queue.Queue()
         self._lock = threading.Lock()
         self._cache: dict[str, Vector] = {}
-        self.unavailable: str | None = None if extra_installed() else (
-            "the embedding extra is not installed (pip install 'dl-lsp[triage]')"
+        self.unavailable: str | None = (
+            None
+            if extra_installed()
+            else ("the embedding extra is not installed (pip install 'dl-lsp[triage]')")
         )
 
     @property
@@ -66,7 +69,7 @@ class EmbeddingClient:
                 vectors = self._request(missing)
                 if vectors is None:
                     return None
-                self._cache.update(zip(missing, vectors))
+                self._cache.update(zip(missing, vectors, strict=True))
             return [self._cache[text] for text in texts]
 
     def close(self) -> None:
@@ -88,12 +91,15 @@ class EmbeddingClient:
             process.stdin.write(json.dumps({"texts": texts}) + "\n")
             process.stdin.flush()
         except OSError as error:
-            return self._give_up(f"the embedding worker stopped ({error})")
+            self._give_up(f"the embedding worker stopped ({error})")
+            return None
         response = self._read(REQUEST_TIMEOUT_S)
-        if response is None or "vectors" not in response:
+        vectors = response.get("vectors") if response else None
+        if not isinstance(vectors, list):
             reason = response.get("error") if response else "no answer in time"
-            return self._give_up(f"the embedding worker failed: {reason}")
-        return [tuple(float(value) for value in vector) for vector in response["vectors"]]
+            self._give_up(f"the embedding worker failed: {reason}")
+            return None
+        return [tuple(float(value) for value in vector) for vector in vectors]
 
     def _ensure_started(self) -> subprocess.Popen[str] | None:
         if self._process is not None and self._process.poll() is None:
@@ -129,7 +135,7 @@ class EmbeddingClient:
             self._lines.put(line)
         self._lines.put(None)
 
-    def _read(self, timeout: float) -> dict[str, object] | None:
+    def _read(self, timeout: float) -> dict[str, Any] | None:
         try:
             line = self._lines.get(timeout=timeout)
         except queue.Empty:
@@ -147,7 +153,6 @@ class EmbeddingClient:
         process, self._process = self._process, None
         if process is not None and process.poll() is None:
             process.kill()
-        return None
 
 
 _shared: EmbeddingClient | None = None

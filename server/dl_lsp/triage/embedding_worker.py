@@ -51,7 +51,9 @@ def serve(stdin: TextIO, stdout: TextIO) -> int:
     try:
         model = load_model()
     except Exception as error:  # missing extra, broken install: the client falls back
-        stdout.write(json.dumps({"ready": False, "error": f"{type(error).__name__}: {error}"}) + "\n")
+        stdout.write(
+            json.dumps({"ready": False, "error": f"{type(error).__name__}: {error}"}) + "\n"
+        )
         stdout.flush()
         return 1
     stdout.write(json.dumps({"ready": True}) + "\n")

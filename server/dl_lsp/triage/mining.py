@@ -16,7 +16,13 @@ MIN_CONFIDENCE = 0.3  # the paper's minimum confidence
 TOP_INFORMATION = 3
 TOP_EDIT_ACTIONS = 5
 COLUMNS = ("bug_type", "information", "edit_actions")
-_INFORMATION_LETTERS = {"D": "Data", "M": "Model", "H": "Hyperparameters", "C": "Code Snippet", "L": "Logs"}
+_INFORMATION_LETTERS = {
+    "D": "Data",
+    "M": "Model",
+    "H": "Hyperparameters",
+    "C": "Code Snippet",
+    "L": "Logs",
+}
 
 
 @dataclass(frozen=True)
@@ -61,7 +67,10 @@ def read_records(text: str) -> list[Record]:
                 f"line {number}: unknown bug type {values['bug_type']!r} "
                 f"(expected one of: {', '.join(t.value for t in BugType)})"
             ) from None
-        information = frozenset(_information(item, number, taxonomy.information) for item in _items(values["information"]))
+        information = frozenset(
+            _information(item, number, taxonomy.information)
+            for item in _items(values["information"])
+        )
         actions = frozenset(_action(item, number) for item in _items(values["edit_actions"]))
         records.append(Record(bug_type, information, actions))
     if not records:
@@ -91,10 +100,15 @@ def _rules(
 ) -> dict[BugType, list[MinedRule]]:
     from efficient_apriori import apriori
 
-    encoded = [(f"type:{bug_type.value}", *sorted(f"item:{item}" for item in items)) for bug_type, items in transactions]
+    encoded = [
+        (f"type:{bug_type.value}", *sorted(f"item:{item}" for item in items))
+        for bug_type, items in transactions
+    ]
     # Every pair that occurs at least once is frequent: the paper filters on confidence only.
     min_support = 0.5 / len(encoded)
-    _, rules = apriori(encoded, min_support=min_support, min_confidence=min_confidence, max_length=2)
+    _, rules = apriori(
+        encoded, min_support=min_support, min_confidence=min_confidence, max_length=2
+    )
     mined: dict[BugType, list[MinedRule]] = {}
     for rule in rules:
         if len(rule.lhs) != 1 or len(rule.rhs) != 1:
@@ -132,7 +146,9 @@ def taxonomy_toml(mined: Iterable[MinedType], source: str, min_confidence: float
         ]
         lines.append("]")
         if not found.information and not found.edit_actions:
-            lines.append(f'note = "No rule reached the minimum confidence {min_confidence} for this type."')
+            lines.append(
+                f'note = "No rule reached the minimum confidence {min_confidence} for this type."'
+            )
     return "\n".join(lines) + "\n"
 
 
@@ -144,7 +160,11 @@ def _information(item: str, line: int, known: Iterable[str]) -> str:
     names = {name.lower(): name for name in known}
     ids = {category.id.lower(): category.name for category in load_taxonomy().information.values()}
     wanted = item.lower()
-    found = names.get(wanted) or ids.get(wanted) or _INFORMATION_LETTERS.get(item.upper() if len(item) == 1 else "")
+    found = (
+        names.get(wanted)
+        or ids.get(wanted)
+        or _INFORMATION_LETTERS.get(item.upper() if len(item) == 1 else "")
+    )
     if found is None:
         raise ValueError(f"line {line}: unknown information category {item!r}")
     return found

@@ -42,8 +42,8 @@ def triage_report(report: BugReport, options: TriageOptions | None = None) -> Tr
     tables = load_tables()
     notes = list(report.problems)
     if report.is_empty:
-        reason = report.problems[0] if report.problems else "the report is empty"
-        return _result(UNKNOWN, 0.0, {}, [], CodeFacts(), report, options, tables, notes, reason)
+        empty = report.problems[0] if report.problems else "the report is empty"
+        return _result(UNKNOWN, 0.0, {}, [], CodeFacts(), report, options, tables, notes, empty)
     facts = code_facts(report.code_blocks, tables)
     notes.extend(facts.failures)
     evidence: list[Evidence] = []
@@ -67,7 +67,7 @@ def triage_report(report: BugReport, options: TriageOptions | None = None) -> Tr
             tables.unknown_below_with_embeddings if used_embeddings else tables.unknown_below
         )
     decision = decide(evidence, tables.prior_mass, threshold)
-    reason = None
+    reason: str | None = None
     if decision.bug_type == UNKNOWN:
         reason = _unknown_reason(report, decision.best, decision.confidence, threshold)
     return _result(
@@ -84,11 +84,15 @@ def triage_report(report: BugReport, options: TriageOptions | None = None) -> Tr
     )
 
 
-def _unknown_reason(report: BugReport, best: str | None, confidence: float, threshold: float) -> str:
+def _unknown_reason(
+    report: BugReport, best: str | None, confidence: float, threshold: float
+) -> str:
     if best is None:
         if not report.code_blocks and not report.logs and not report.text:
             return "the report has only tags, none of which names a bug type"
-        return "no signal points to a bug type (no typed tag, error pattern, finding or similar text)"
+        return (
+            "no signal points to a bug type (no typed tag, error pattern, finding or similar text)"
+        )
     return (
         f"the evidence is too weak or split: '{best}' leads with confidence {confidence:.2f}, "
         f"below the calibrated threshold {threshold:.2f}"
@@ -129,7 +133,7 @@ def _result(
                 severity=finding.severity.value,
                 message=finding.message,
             )
-            for finding, block in zip(facts.findings, facts.finding_blocks)
+            for finding, block in zip(facts.findings, facts.finding_blocks, strict=True)
         ),
         reason=reason,
         notes=tuple(dict.fromkeys(notes)),

@@ -16,7 +16,9 @@ TOP_INFORMATION = 3
 TOP_EDIT_ACTIONS = 5
 
 
-def information_present(category: str, report: BugReport, facts: CodeFacts, tables: TriageTables) -> bool:
+def information_present(
+    category: str, report: BugReport, facts: CodeFacts, tables: TriageTables
+) -> bool:
     """Whether the report carries this category of information."""
     if category == "Code Snippet":
         return facts.has_code

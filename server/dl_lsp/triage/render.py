@@ -66,7 +66,10 @@ def render_text(result: TriageResult) -> str:
         lines = [f"bug type: unknown ({result.reason})"]
     else:
         lines = [f"bug type: {result.bug_type} (confidence {_percent(result.confidence)})"]
-    lines += [f"  evidence: {item.signal} → {item.bug_type}: {item.detail}" for item in result.evidence[:8]]
+    lines += [
+        f"  evidence: {item.signal} → {item.bug_type}: {item.detail}"
+        for item in result.evidence[:8]
+    ]
     if result.information:
         lines.append("information:")
         for info in result.information:

@@ -203,7 +203,9 @@ def _logs_in_prose(text: str) -> tuple[str, list[str]]:
     logs: list[str] = []
     current: list[str] = []
     for line in text.split("\n"):
-        if _TRACEBACK_START.match(line) or (current and (line.startswith(" ") or _ERROR_LINE.match(line))):
+        if _TRACEBACK_START.match(line) or (
+            current and (line.startswith(" ") or _ERROR_LINE.match(line))
+        ):
             current.append(line)
             if _ERROR_LINE.match(line) and not line.startswith(" "):
                 logs.append("\n".join(current))
@@ -235,7 +237,9 @@ def _from_json(text: str) -> BugReport | None:
     logs = [*inner.logs, *_as_texts(data.get("traceback")), *_as_texts(data.get("logs"))]
     tags = [*split_tags(data.get("tags") or []), *inner.tags]
     title = _as_text(data.get("title")).strip()
-    prose = inner.prose if title else f"{inner.title}\n{inner.prose}".strip()
+    # With a title, the body's first line is prose; without one, it is the title.
+    prose = f"{inner.title}\n{inner.prose}".strip() if title else inner.prose
+    title = title or inner.title
     return BugReport(
         title=title,
         prose=prose,
@@ -264,7 +268,9 @@ def _as_texts(value: Any) -> list[str]:
 def _bounded(report: BugReport, problems: list[str]) -> BugReport:
     blocks = report.code_blocks
     if len(blocks) > MAX_CODE_BLOCKS:
-        problems.append(f"only the first {MAX_CODE_BLOCKS} of {len(blocks)} code blocks were analysed")
+        problems.append(
+            f"only the first {MAX_CODE_BLOCKS} of {len(blocks)} code blocks were analysed"
+        )
         blocks = blocks[:MAX_CODE_BLOCKS]
     kept: list[str] = []
     budget = MAX_CODE_CHARS

@@ -27,7 +27,9 @@ def tag_evidence(tags: Sequence[str], tables: TriageTables) -> list[Evidence]:
         exact = taxonomy.bug_type_for_tag(tag)
         if exact is not None and tag in tables.exception_class_tags:
             weight = tables.exception_class_weight
-            evidence.append(Evidence("tag", exact.value, weight, f"tag '{tag}' (an exception class)"))
+            evidence.append(
+                Evidence("tag", exact.value, weight, f"tag '{tag}' (an exception class)")
+            )
         elif exact is not None:
             evidence.append(Evidence("tag", exact.value, tables.exact_tag_weight, f"tag '{tag}'"))
         elif tag in tables.tag_synonyms:
@@ -114,7 +116,7 @@ def similarity_evidence(
             tables.similarity_weight * weight,
             f"text similarity {best[bug_type]:.2f}",
         )
-        for bug_type, weight in zip(types, weights)
+        for bug_type, weight in zip(types, weights, strict=True)
         if weight >= 0.05
     ], None
 

@@ -116,15 +116,16 @@ def load_tables() -> TriageTables:
         data["diagnostics"],
         data["similarity"],
     )
-    synonyms = {
-        tag: BugType(name) for name, values in tags["synonyms"].items() for tag in values
-    }
+    synonyms = {tag: BugType(name) for name, values in tags["synonyms"].items() for tag in values}
     detectors = {
-        name: Detector(_compile(item.get("code")), _compile(item.get("text")), _compile(item.get("logs")))
+        name: Detector(
+            _compile(item.get("code")), _compile(item.get("text")), _compile(item.get("logs"))
+        )
         for name, item in data["information"].items()
     }
     repro = {
-        name: ReproFact(tuple(item["actions"]), item["reason"]) for name, item in data["repro"].items()
+        name: ReproFact(tuple(item["actions"]), item["reason"])
+        for name, item in data["repro"].items()
     }
     return TriageTables(
         prior_mass=float(combine["prior_mass"]),
@@ -137,7 +138,9 @@ def load_tables() -> TriageTables:
         tag_synonyms=synonyms,
         diagnostic_cap=float(diagnostics["cap_per_type"]),
         ignored_codes=frozenset(diagnostics["ignored"]),
-        severity_weight={key: float(value) for key, value in diagnostics["severity_weight"].items()},
+        severity_weight={
+            key: float(value) for key, value in diagnostics["severity_weight"].items()
+        },
         similarity_weight=float(similarity["weight"]),
         similarity_temperature=float(similarity["temperature"]),
         similarity_min_cosine=float(similarity["min_cosine"]),

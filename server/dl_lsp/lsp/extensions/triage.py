@@ -30,7 +30,7 @@ def register(ls: DlLanguageServer) -> None:
     """Add the ``dl-lsp.triage`` command."""
 
     @ls.command(COMMAND)
-    async def triage_command(ls: DlLanguageServer, *arguments: Any) -> dict[str, Any]:
+    async def triage_command(*arguments: Any) -> dict[str, Any]:
         request = _request(arguments)
         text = _text(ls, request)
         taxonomy = ls.settings.client_value("triage-taxonomy")
@@ -92,7 +92,9 @@ def _triage(text: str, taxonomy: Any, embeddings: bool) -> tuple[str, dict[str, 
             taxonomy=Path(str(taxonomy)) if taxonomy else None, embeddings=embeddings
         )
     except (OSError, ValueError) as error:
-        raise JsonRpcInvalidParams(f"{COMMAND}: the triageTaxonomy file is unusable: {error}") from None
+        raise JsonRpcInvalidParams(
+            f"{COMMAND}: the triageTaxonomy file is unusable: {error}"
+        ) from None
     result = triage_report(parse_report(text), options)
     return render_markdown(result), result.to_json()
 
