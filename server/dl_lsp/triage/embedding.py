@@ -106,6 +106,9 @@ class EmbeddingClient:
             return self._process
         env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
         env.setdefault("TOKENIZERS_PARALLELISM", "false")
+        # One short text per request: more threads only fight the editor and the analysis for cores.
+        env.setdefault("OMP_NUM_THREADS", "1")
+        env.setdefault("MKL_NUM_THREADS", "1")
         try:
             process = subprocess.Popen(
                 self._command,

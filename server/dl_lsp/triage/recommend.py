@@ -10,6 +10,7 @@ from dl_lsp.taxonomy import EditAction, Guidance, InformationCategory, load_taxo
 from dl_lsp.triage.code_facts import CodeFacts
 from dl_lsp.triage.report import BugReport
 from dl_lsp.triage.result import UNKNOWN, EditActionItem, InformationItem
+from dl_lsp.triage.signals import MAX_PATTERN_TEXT
 from dl_lsp.triage.tables import TriageTables
 
 TOP_INFORMATION = 3
@@ -25,11 +26,11 @@ def information_present(
     detector = tables.detectors.get(category)
     if detector is None:
         return False
-    code = "\n".join(report.code_blocks)
+    code = "\n".join(report.code_blocks)[:MAX_PATTERN_TEXT]
     checks = (
         (detector.code, code),
-        (detector.text, report.text),
-        (detector.logs, report.log_text),
+        (detector.text, report.text[:MAX_PATTERN_TEXT]),
+        (detector.logs, report.log_text[-MAX_PATTERN_TEXT:]),
     )
     return any(pattern is not None and text and pattern.search(text) for pattern, text in checks)
 

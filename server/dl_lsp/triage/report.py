@@ -13,8 +13,9 @@ from typing import Any
 # Reports are cut to this many characters before anything reads them: a 1 MB paste is mostly
 # repeated log lines, and every later step stays linear in this bound.
 MAX_REPORT_CHARS = 200_000
-# A code block longer than this is analysed only up to here (static analysis is the costly step).
-MAX_CODE_CHARS = 60_000
+# The code blocks are analysed only up to this many characters in all (static analysis is the
+# costly step; a Stack Overflow snippet is rarely a tenth of it).
+MAX_CODE_CHARS = 20_000
 MAX_CODE_BLOCKS = 12
 
 _FENCE = re.compile(r"^(?P<indent>[ \t]{0,3})(?P<fence>`{3,}|~{3,})[^\n]*$")

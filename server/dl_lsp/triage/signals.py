@@ -14,9 +14,10 @@ from dl_lsp.triage.result import Evidence
 from dl_lsp.triage.tables import TriageTables
 
 _LETTER = re.compile(r"[^\W\d_]")
-# Patterns read at most this much of the logs and the prose: enough for any real traceback,
-# and the regular expressions stay linear in it.
-MAX_PATTERN_TEXT = 50_000
+# Patterns read at most this much of the prose (from its start) and of the logs (from their end,
+# where the exception is): a real question's prose is a few thousand characters, and about 30
+# regular expressions over 10,000 characters stay well inside the time bound on a slow core.
+MAX_PATTERN_TEXT = 10_000
 
 
 def tag_evidence(tags: Sequence[str], tables: TriageTables) -> list[Evidence]:
