@@ -86,3 +86,15 @@ async def test_bad_arguments_are_a_json_rpc_error(
     await start_session(real_client, "visual-studio-code", tmp_path, {"triageEmbeddings": False})
     with pytest.raises(Exception, match=message):
         await execute(real_client, *arguments)
+
+
+@pytest.mark.asyncio
+async def test_a_binary_file_on_disk_is_a_clear_unknown(
+    real_client: LanguageClient, tmp_path: Path
+) -> None:
+    await start_session(real_client, "visual-studio-code", tmp_path, {"triageEmbeddings": False})
+    path = tmp_path / "screenshot.png"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8)
+    answer = await execute(real_client, {"uri": path.as_uri()})
+    assert answer["result"]["bug_type"] == "unknown"
+    assert "binary" in answer["result"]["reason"]

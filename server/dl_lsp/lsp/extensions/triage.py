@@ -50,7 +50,8 @@ def _request(arguments: tuple[Any, ...]) -> dict[str, Any]:
     return request
 
 
-def _text(ls: DlLanguageServer, request: dict[str, Any]) -> str:
+def _text(ls: DlLanguageServer, request: dict[str, Any]) -> str | bytes:
+    """The open document's text (or its selection), else the saved file's bytes."""
     uri: str = request["uri"]
     document = ls.documents.get(uri)
     if document is None:
@@ -58,7 +59,10 @@ def _text(ls: DlLanguageServer, request: dict[str, Any]) -> str:
         if not path or not Path(path).is_file():
             raise JsonRpcInvalidParams(f"{COMMAND}: unknown document {uri}")
         with open(path, "rb") as handle:
-            text = handle.read(MAX_FILE_BYTES).decode("utf-8", errors="replace")
+            data = handle.read(MAX_FILE_BYTES)
+        if request.get("range") is None:
+            return data  # the triage tells binary junk from text itself
+        text = data.decode("utf-8", errors="replace")
         return _selected(text, request.get("range"), None, ls.encoding)
     return _selected(document.text, request.get("range"), document, ls.encoding)
 
@@ -82,7 +86,7 @@ def _selected(text: str, raw_range: Any, document: Any, encoding: str) -> str:
     return selected if selected.strip() else text
 
 
-def _triage(text: str, taxonomy: Any, embeddings: bool) -> tuple[str, dict[str, Any]]:
+def _triage(text: str | bytes, taxonomy: Any, embeddings: bool) -> tuple[str, dict[str, Any]]:
     from dl_lsp.triage import parse_report, triage_report
     from dl_lsp.triage.options import triage_options
     from dl_lsp.triage.render import render_markdown
