@@ -178,3 +178,26 @@ def load_taxonomy() -> Taxonomy:
 def guidance_for(bug_type: BugType) -> Guidance:
     """dlRepro's advice for a bug type (every type has an entry; GPU has a note instead of tables)."""
     return load_taxonomy().guidance[bug_type]
+
+
+def load_guidance_file(path: Path) -> dict[BugType, Guidance]:
+    """Guidance from a file shaped like ``recommendations.toml`` (``dl-lsp taxonomy mine`` writes
+    one from a team's own records); types it lacks keep the paper's guidance."""
+    taxonomy = load_taxonomy()
+    data = read_toml(path)
+    tables = data.get("bug_type")
+    if not isinstance(tables, dict):
+        raise ValueError(f"{path}: no [bug_type.*] tables")
+    guidance = dict(taxonomy.guidance)
+    for name, table in tables.items():
+        try:
+            bug_type = BugType(name)
+        except ValueError:
+            raise ValueError(f"{path}: unknown bug type {name!r}") from None
+        try:
+            guidance[bug_type] = _guidance(
+                bug_type, table, taxonomy.edit_actions, taxonomy.information
+            )
+        except KeyError as error:
+            raise ValueError(f"{path}: [bug_type.{name}] names an unknown item {error}") from None
+    return guidance
