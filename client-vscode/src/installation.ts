@@ -64,7 +64,7 @@ export async function reportMissing(
     return false;
   }
   log.error(`dl-lsp is not installed in ${where}: ${installation.detail}`);
-  const install = `Install into ${interpreter.path}`;
+  const install = "Install dl-lsp";
   const choice = await vscode.window.showWarningMessage(
     `dl-lsp is not installed in ${where}. Install it there with ` +
       `pip install "${PIP_REQUIREMENT}"?`,

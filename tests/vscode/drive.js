@@ -40,19 +40,12 @@ async function openWorkbench(browser, folder) {
   return page;
 }
 
-async function quickOpen(page, fileName) {
-  await page.locator(".monaco-workbench").click({ position: { x: 700, y: 5 } }).catch(() => {});
-  await page.keyboard.press("Control+P");
-  const input = page.locator(".quick-input-widget input");
-  await input.waitFor({ state: "visible" });
-  await input.fill(fileName);
-  const row = page.locator(".quick-input-list .monaco-list-row", { hasText: fileName }).first();
+// Opens a file of the workspace by clicking it in the Explorer (pinned, like a double click).
+async function openFile(page, fileName) {
+  const row = page.locator(".explorer-folders-view .monaco-list-row", { hasText: fileName }).first();
   await row.waitFor({ state: "visible" });
-  await sleep(300); // the list is still filtering: click the file's row, not the first row
-  await row.click();
-  await page
-    .locator(`.tabs-container .tab.active`, { hasText: fileName })
-    .waitFor({ state: "visible" });
+  await row.dblclick();
+  await page.locator(".tabs-container .tab.active", { hasText: fileName }).waitFor({ state: "visible" });
   await sleep(500);
 }
 
@@ -85,50 +78,56 @@ async function editorLines(page) {
   });
 }
 
-// Every squiggle in the active editor: its severity, line, and the characters under it.
-async function squiggles(page) {
-  return page.evaluate(() => {
-    const editor = document.querySelector(".editor-group-container.active .monaco-editor");
-    if (!editor) return [];
-    const numbers = {};
-    for (const element of editor.querySelectorAll(".margin-view-overlays > div")) {
-      const number = element.querySelector(".line-numbers");
-      if (number) numbers[element.getBoundingClientRect().top] = Number(number.textContent.trim());
-    }
-    const lines = [...editor.querySelectorAll(".view-lines > .view-line")];
+const ACTIVE_EDITOR = ".editor-group-container.active .monaco-editor";
+const NOTEBOOK_CELL_EDITORS = ".notebook-editor .cell-editor-container .monaco-editor";
+
+// Every squiggle in the editors matched by `selector` (the active text editor by default): its
+// severity, line, the characters under it, and where it is on the screen.
+async function squiggles(page, selector = ACTIVE_EDITOR) {
+  return page.evaluate((editorSelector) => {
     const found = [];
-    for (const squiggle of editor.querySelectorAll(".view-overlays [class*='squiggly-']")) {
-      const box = squiggle.getBoundingClientRect();
-      const severity = (squiggle.className.match(/squiggly-(\w+)/) || [])[1];
-      const line = lines.find((candidate) => {
-        const rect = candidate.getBoundingClientRect();
-        return rect.top <= box.top + 1 && box.top < rect.bottom - 1;
-      });
-      if (!line) continue;
-      let text = "";
-      const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
-      const range = document.createRange();
-      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-        for (let i = 0; i < node.length; i += 1) {
-          range.setStart(node, i);
-          range.setEnd(node, i + 1);
-          const rect = range.getBoundingClientRect();
-          const middle = (rect.left + rect.right) / 2;
-          if (middle >= box.left && middle <= box.right) text += node.textContent[i];
-        }
+    [...document.querySelectorAll(editorSelector)].forEach((editor, editorIndex) => {
+      const numbers = {};
+      for (const element of editor.querySelectorAll(".margin-view-overlays > div")) {
+        const number = element.querySelector(".line-numbers");
+        if (number) numbers[element.getBoundingClientRect().top] = Number(number.textContent.trim());
       }
-      const lineTop = line.getBoundingClientRect().top;
-      found.push({
-        severity,
-        line: numbers[lineTop] || null,
-        text: text.replace(/\u00a0/g, " "),
-        x: box.left + box.width / 2,
-        y: box.top + box.height / 2 - 3,
-        left: box.left + 2,
-      });
-    }
+      const lines = [...editor.querySelectorAll(".view-lines > .view-line")];
+      const editorText = lines.map((line) => line.textContent.replace(/\u00a0/g, " ")).join("\n");
+      for (const squiggle of editor.querySelectorAll(".view-overlays [class*='squiggly-']")) {
+        const box = squiggle.getBoundingClientRect();
+        const severity = (squiggle.className.match(/squiggly-(\w+)/) || [])[1];
+        const line = lines.find((candidate) => {
+          const rect = candidate.getBoundingClientRect();
+          return rect.top <= box.top + 1 && box.top < rect.bottom - 1;
+        });
+        if (!line) continue;
+        let text = "";
+        const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
+        const range = document.createRange();
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+          for (let i = 0; i < node.length; i += 1) {
+            range.setStart(node, i);
+            range.setEnd(node, i + 1);
+            const rect = range.getBoundingClientRect();
+            const middle = (rect.left + rect.right) / 2;
+            if (middle >= box.left && middle <= box.right) text += node.textContent[i];
+          }
+        }
+        found.push({
+          severity,
+          line: numbers[line.getBoundingClientRect().top] || null,
+          text: text.replace(/\u00a0/g, " "),
+          x: box.left + box.width / 2,
+          y: box.top + box.height / 2 - 3,
+          left: box.left + 2,
+          editor: editorIndex,
+          editorText,
+        });
+      }
+    });
     return found;
-  });
+  }, selector);
 }
 
 async function waitForSquiggle(page, line, text) {
@@ -244,7 +243,7 @@ async function applyQuickFix(page, title) {
 
 async function checkProgram(page, program) {
   const name = program.file;
-  await quickOpen(page, name);
+  await openFile(page, name);
   const squiggle = await waitForSquiggle(page, program.line, program.token);
   const step = { squiggle, lines: await editorLines(page) };
   step.squigglesBefore = await squiggles(page);
@@ -316,7 +315,7 @@ const scenarios = {
     }
     record("status", await statusItem(page));
     const change = args.settingChange;
-    await quickOpen(page, change.file);
+    await openFile(page, change.file);
     await waitForSquiggle(page, change.line, change.token);
     fs.mkdirSync(path.join(args.workspace, ".vscode"), { recursive: true });
     fs.writeFileSync(
@@ -331,7 +330,7 @@ const scenarios = {
   // "Add missing imports" from the command palette on an incomplete snippet.
   async imports(browser) {
     const page = await openWorkbench(browser, args.workspace);
-    await quickOpen(page, args.file);
+    await openFile(page, args.file);
     await waitForSquiggle(page, args.waitLine);
     const before = await editorLines(page);
     await runCommand(page, "dl-lsp: Add missing imports");
@@ -347,33 +346,33 @@ const scenarios = {
     record("imports", { before, after, screenshot: await screenshot(page, "imports-added") });
   },
 
-  // A notebook's Python cells get diagnostics (the server's notebook document support).
+  // A notebook's Python cells get diagnostics (the server's notebook document support): the
+  // Problems row, and the squiggle in the cell after clicking that row.
   async notebook(browser) {
     const page = await openWorkbench(browser, args.workspace);
-    await quickOpen(page, args.file);
+    await openFile(page, args.file);
+    await page.locator(NOTEBOOK_CELL_EDITORS).first().waitFor({ state: "visible" });
+    const rows = await waitForProblem(page, args.code);
+    await page.locator(".markers-panel .monaco-list-row", { hasText: args.code }).first().click();
     const deadline = Date.now() + TIMEOUT;
     let seen = [];
     while (Date.now() < deadline) {
-      seen = await page.evaluate(() =>
-        [...document.querySelectorAll(".notebook-editor .cell-editor-container .monaco-editor")].map(
-          (editor, index) => ({
-            index,
-            text: editor.querySelector(".view-lines")?.textContent.replace(/\u00a0/g, " ") || "",
-            squiggles: editor.querySelectorAll("[class*='squiggly-']").length,
-          }),
-        ),
-      );
-      if (seen.some((cell) => cell.squiggles > 0)) break;
-      await sleep(500);
+      seen = await squiggles(page, NOTEBOOK_CELL_EDITORS);
+      if (seen.some((squiggle) => squiggle.text === args.token)) break;
+      await sleep(250);
     }
-    const rows = await problems(page).catch(() => []);
-    record("notebook", { cells: seen, problems: rows, screenshot: await screenshot(page, "notebook") });
+    await sleep(500);
+    record("notebook", {
+      squiggles: seen,
+      problems: rows,
+      screenshot: await screenshot(page, "notebook"),
+    });
   },
 
   // The interpreter lacks dl-lsp: the extension says so and offers to install it.
   async missing(browser) {
     const page = await openWorkbench(browser, args.workspace);
-    await quickOpen(page, args.file);
+    await openFile(page, args.file);
     const toast = page.locator(".notifications-toasts .notification-toast", { hasText: "not installed" }).first();
     await toast.waitFor({ state: "visible" });
     await sleep(500);
