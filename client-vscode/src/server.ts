@@ -11,6 +11,7 @@ import {
   RevealOutputChannelOn,
   ServerOptions,
   State,
+  vsdiag,
 } from "vscode-languageclient/node";
 import { checkInstallation, reportMissing } from "./installation";
 import { chooseInterpreter, describe, Interpreter } from "./interpreter";
@@ -80,13 +81,6 @@ export class DlLspServer implements vscode.Disposable {
 
   async dispose(): Promise<void> {
     await this.stop();
-  }
-
-  /** Sends the `dl-lsp` section again (the client pulls it back through workspace/configuration). */
-  async settingsChanged(): Promise<void> {
-    if (this.client !== undefined && this.running) {
-      await this.client.sendNotification("workspace/didChangeConfiguration", { settings: null });
-    }
   }
 
   /** Whether the running server offers `command` (workspace/executeCommand). */
@@ -195,15 +189,24 @@ export class DlLspServer implements vscode.Disposable {
 
   private middleware(): Middleware {
     // Without notebook support in the server, each cell would arrive as a file of its own (no
-    // imports, no model): better not to analyse cells at all.
-    const cellWithoutNotebookSync = (document: vscode.TextDocument): boolean =>
-      document.uri.scheme === CELL_SCHEME &&
+    // imports, no model): better not to analyse cells at all, nor ask about them.
+    const cellWithoutNotebookSync = (uri: vscode.Uri): boolean =>
+      uri.scheme === CELL_SCHEME &&
       this.client?.initializeResult?.capabilities.notebookDocumentSync === undefined;
+    const uriOf = (document: vscode.TextDocument | vscode.Uri): vscode.Uri =>
+      document instanceof vscode.Uri ? document : document.uri;
     return {
-      didOpen: (document, next) => (cellWithoutNotebookSync(document) ? Promise.resolve() : next(document)),
-      didChange: (event, next) =>
-        cellWithoutNotebookSync(event.document) ? Promise.resolve() : next(event),
-      didClose: (document, next) => (cellWithoutNotebookSync(document) ? Promise.resolve() : next(document)),
+      didOpen: (document, next) => (cellWithoutNotebookSync(document.uri) ? Promise.resolve() : next(document)),
+      didChange: (event, next) => (cellWithoutNotebookSync(event.document.uri) ? Promise.resolve() : next(event)),
+      didClose: (document, next) => (cellWithoutNotebookSync(document.uri) ? Promise.resolve() : next(document)),
+      provideDiagnostics: (document, previousResultId, token, next) =>
+        cellWithoutNotebookSync(uriOf(document))
+          ? { kind: vsdiag.DocumentDiagnosticReportKind.full, items: [] }
+          : next(document, previousResultId, token),
+      provideHover: (document, position, token, next) =>
+        cellWithoutNotebookSync(document.uri) ? undefined : next(document, position, token),
+      provideCodeActions: (document, range, context, token, next) =>
+        cellWithoutNotebookSync(document.uri) ? [] : next(document, range, context, token),
       workspace: {
         // The `dl-lsp` section holds only what the user set (see settings.ts).
         configuration: async (params, token, next) => {

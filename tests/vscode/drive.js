@@ -369,6 +369,30 @@ const scenarios = {
     });
   },
 
+  // A palette command that calls a server command: its report opens beside the code, or a
+  // message says what went wrong (a server without that command, say).
+  async command(browser) {
+    const page = await openWorkbench(browser, args.workspace);
+    await openFile(page, args.file);
+    await waitForSquiggle(page, args.waitLine);
+    await runCommand(page, args.title);
+    const deadline = Date.now() + TIMEOUT;
+    let seen = { toasts: [], tabs: [] };
+    while (Date.now() < deadline) {
+      seen = await page.evaluate(() => ({
+        toasts: [...document.querySelectorAll(".notifications-toasts .notification-toast")].map(
+          (toast) => toast.textContent,
+        ),
+        tabs: [...document.querySelectorAll(".tabs-container .tab")].map((tab) => tab.textContent),
+      }));
+      const report = seen.tabs.some((tab) => tab.includes(args.reportTitle));
+      if (report || seen.toasts.some((toast) => toast.includes("dl-lsp"))) break;
+      await sleep(250);
+    }
+    await sleep(1000);
+    record("command", { ...seen, screenshot: await screenshot(page, "command") });
+  },
+
   // The interpreter lacks dl-lsp: the extension says so and offers to install it.
   async missing(browser) {
     const page = await openWorkbench(browser, args.workspace);

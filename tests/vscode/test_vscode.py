@@ -102,6 +102,7 @@ def server_capabilities() -> dict[str, Any]:
 
 CAPABILITIES = server_capabilities()
 CODE_ACTION_KINDS = (CAPABILITIES.get("codeActionProvider") or {}).get("codeActionKinds") or []
+SERVER_COMMANDS = (CAPABILITIES.get("executeCommandProvider") or {}).get("commands") or []
 
 
 def free_port() -> int:
@@ -407,6 +408,27 @@ def test_notebook_cells_get_diagnostics(
     assert flagged, notebook["squiggles"]
     assert flagged[0]["line"] == 4 and flagged[0]["severity"] == "error"
     assert "model.add(Dense(1, activation='softmax'))" in flagged[0]["editorText"]
+
+
+def test_triage_command_opens_its_report_or_says_what_is_missing(
+    toolchain: Toolchain, code_server: CodeServer, tmp_path: Path
+) -> None:
+    workspace = fresh_workspace(tmp_path, PROGRAMS / KERAS["file"])
+    result = drive(
+        toolchain,
+        code_server,
+        "command",
+        workspace,
+        file=KERAS["file"],
+        waitLine=KERAS["line"],
+        title="dl-lsp: Triage bug report",
+        reportTitle=f"Triage of {KERAS['file']}",
+    )
+    command = result["steps"]["command"]
+    if "dl-lsp.triage" in SERVER_COMMANDS:
+        assert any(f"Triage of {KERAS['file']}" in tab for tab in command["tabs"]), command
+    else:  # a server from before the triage feature: a clear message, not a silent nothing
+        assert any("does not provide dl-lsp.triage yet" in t for t in command["toasts"]), command
 
 
 def test_missing_dl_lsp_is_reported_with_an_install_offer(
