@@ -152,6 +152,7 @@ def user_settings() -> dict[str, Any]:
         "workbench.secondarySideBar.defaultVisibility": "hidden",
         "workbench.editorAssociations": {"*.ipynb": "jupyter-notebook"},
         "notebook.lineNumbers": "on",
+        "git.openRepositoryInParentFolders": "never",
     }
 
 
