@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: setup editors run test lint typecheck unit bench clean
+.PHONY: setup editors vscode run test lint typecheck unit bench clean
 
 setup: $(STAMP)
 
@@ -24,6 +24,12 @@ editors:
 	   --no-install-recommends emacs-nox elpa-eglot >/dev/null) || \
 	  echo "note: Emacs could not be installed; its editor test will be skipped"; }
 
+# The VS Code end-to-end test (tests/vscode): Node 24, code-server, Chromium and playwright-core,
+# cached in .editors-cache/. Without them that test is skipped, except in CI, where it fails.
+vscode:
+	@sh tests/vscode/install.sh .editors-cache || \
+	  echo "note: the VS Code test tools could not be installed (see above)"
+
 # The main job: check the bundled example programs (exit 1 means "findings reported").
 run: setup
 	$(VENV)/bin/dl-lsp check examples/ ; status=$$?; test $$status -le 1
@@ -35,7 +41,7 @@ lint: setup
 typecheck: setup
 	$(VENV)/bin/mypy
 
-unit: setup editors
+unit: setup editors vscode
 	$(PY) -m pytest -q
 
 test: lint typecheck unit
