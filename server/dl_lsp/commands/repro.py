@@ -21,7 +21,9 @@ def register(commands: Any) -> None:
         "standard output when OUT is a file).",
     )
     parser.add_argument("file", help="the snippet (a .py file, a notebook, or - for stdin)")
-    parser.add_argument("-o", "--output", default="-", help="where to write the program (- = stdout)")
+    parser.add_argument(
+        "-o", "--output", default="-", help="where to write the program (- = stdout)"
+    )
     parser.add_argument("--run", action="store_true", help="run the result and report how it ends")
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds a run may take (120)")
     parser.add_argument("--python", help="the interpreter to run with and to search imports in")
@@ -90,7 +92,9 @@ def _as_json(result: Any, run: Any) -> dict[str, Any]:
     return {
         "bug_type": result.bug_type.value,
         "order": list(result.order),
-        "steps": [{"action": s.action, "name": s.name, "description": s.description} for s in result.steps],
+        "steps": [
+            {"action": s.action, "name": s.name, "description": s.description} for s in result.steps
+        ],
         "missing": {c.value: d for c, d in result.missing().items() if d},
         "problems": list(result.problems),
         "run": None

@@ -164,7 +164,11 @@ def _describe(role: str, spec: InputSpec, target: TargetSpec) -> str:
         return "strings"
     if role == "target":
         return f"labels ({target.labels.value}, {target.width} wide; {target.evidence})"
-    kind = "token ids" if spec.integer else ("raw 0-255 values" if spec.high > 1 else "floats in [0, 1)")
+    kind = (
+        "token ids"
+        if spec.integer
+        else ("raw 0-255 values" if spec.high > 1 else "floats in [0, 1)")
+    )
     return f"of shape (N, {', '.join(map(str, spec.shape))}) with {kind} ({spec.evidence})"
 
 
@@ -189,7 +193,9 @@ def missing_reads(scene: Scene, base: Path) -> list[MissingRead]:
         if not isinstance(node, ast.Assign) or not isinstance(node.value, ast.Call):
             continue
         call = node.value
-        name = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
+        name = (
+            call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
+        )
         kind = _READERS.get(name)
         if kind is None or not call.args:
             continue
@@ -205,7 +211,11 @@ def missing_reads(scene: Scene, base: Path) -> list[MissingRead]:
 
 def _is_numpy_load(call: ast.Call) -> bool:
     func = call.func
-    return isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in ("np", "numpy")
+    return (
+        isinstance(func, ast.Attribute)
+        and isinstance(func.value, ast.Name)
+        and func.value.id in ("np", "numpy")
+    )
 
 
 def _string_constants(tree: ast.Module) -> dict[str, str]:
@@ -316,7 +326,11 @@ def _table_columns(scene: Scene, read: MissingRead) -> tuple[list[str], str | No
         if isinstance(node, ast.Call) and read.line == node.lineno:
             for keyword in node.keywords:
                 if keyword.arg == "names" and isinstance(keyword.value, (ast.List, ast.Tuple)):
-                    columns += [e.value for e in keyword.value.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+                    columns += [
+                        e.value
+                        for e in keyword.value.elts
+                        if isinstance(e, ast.Constant) and isinstance(e.value, str)
+                    ]
         if variable is None:
             continue
         if isinstance(node, ast.Subscript) and _rooted_at(node.value, variable):
@@ -324,17 +338,34 @@ def _table_columns(scene: Scene, read: MissingRead) -> tuple[list[str], str | No
             columns += [key for key in keys if key not in columns]
             selected.update(keys)
             highest = max(highest, _highest_index(node.slice))
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "drop" and _rooted_at(node.func.value, variable):
-            for argument in [*node.args, *(k.value for k in node.keywords if k.arg in ("columns", "labels"))]:
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "drop"
+            and _rooted_at(node.func.value, variable)
+        ):
+            for argument in [
+                *node.args,
+                *(k.value for k in node.keywords if k.arg in ("columns", "labels")),
+            ]:
                 columns += [key for key in _string_keys(argument) if key not in columns]
                 dropped.update(_string_keys(argument))
-        if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name) and TARGET_NAME.match(node.targets[0].id):
-            if isinstance(node.value, ast.Subscript) and _rooted_at(node.value.value, variable):
-                keys = _string_keys(node.value.slice)
-                label = keys[0] if keys else label
+        if (
+            (
+                isinstance(node, ast.Assign)
+                and isinstance(node.targets[0], ast.Name)
+                and TARGET_NAME.match(node.targets[0].id)
+            )
+            and isinstance(node.value, ast.Subscript)
+            and _rooted_at(node.value.value, variable)
+        ):
+            keys = _string_keys(node.value.slice)
+            label = keys[0] if keys else label
     width = max(highest + 1, len(columns), 2) if highest >= 0 or columns else 9
     if label is None and columns:
-        label = next((c for c in columns if re.search(r"(?i)label|target|class|outcome|^y$", c)), None)
+        label = next(
+            (c for c in columns if re.search(r"(?i)label|target|class|outcome|^y$", c)), None
+        )
     if columns and not selected - dropped - {label}:
         # Only the label (or dropped columns) is named: the features are the rest.
         columns += [f"feature_{index}" for index in range(DEFAULT_TABLE_FEATURES)]
@@ -358,7 +389,11 @@ def _string_keys(node: ast.expr) -> list[str]:
 def _highest_index(node: ast.expr) -> int:
     highest = -1
     for part in ast.walk(node):
-        if isinstance(part, ast.Constant) and isinstance(part.value, int) and not isinstance(part.value, bool):
+        if (
+            isinstance(part, ast.Constant)
+            and isinstance(part.value, int)
+            and not isinstance(part.value, bool)
+        ):
             value = part.value
             in_upper = any(isinstance(s, ast.Slice) and s.upper is part for s in ast.walk(node))
             highest = max(highest, value - 1 if in_upper else value)
@@ -383,13 +418,15 @@ def _directory_stand_in(scene: Scene, read: MissingRead, target: TargetSpec) -> 
                 pass
         elif keyword.arg == "batch_size":
             batch = ast.unparse(keyword.value)
-        elif keyword.arg in ("class_mode", "label_mode") and isinstance(keyword.value, ast.Constant):
+        elif keyword.arg in ("class_mode", "label_mode") and isinstance(
+            keyword.value, ast.Constant
+        ):
             mode = str(keyword.value.value)
     classes = target.width if target.labels in (Labels.INDEX, Labels.ONE_HOT) else 2
     spec = InputSpec((size[0], size[1], 3), high=256)
     images = numpy_inputs(spec, EVAL_SAMPLES)
     if mode == "binary":
-        labels = f"np.random.randint(0, 2, ({EVAL_SAMPLES},)).astype(\"float32\")"
+        labels = f'np.random.randint(0, 2, ({EVAL_SAMPLES},)).astype("float32")'
     elif mode == "categorical":
         labels = numpy_targets(TargetSpec(Labels.ONE_HOT, classes), EVAL_SAMPLES)
     else:

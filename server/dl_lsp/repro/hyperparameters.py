@@ -3,7 +3,7 @@ values the rest of the file implies (the number of classes, the input size)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 
 from dl_lsp.facts import Framework
 from dl_lsp.facts.data import InputType
@@ -124,7 +124,12 @@ NAMESPACES = frozenset({"args", "opt", "opts", "config", "cfg", "hparams", "FLAG
 
 def is_hyperparameter(name: str) -> bool:
     """Whether A3 knows a value for a variable called ``name``."""
-    return name in DEFAULTS or name in _CLASSES or name in _FEATURES or name in _SIDES + _CHANNELS + _SHAPES
+    return (
+        name in DEFAULTS
+        or name in _CLASSES
+        or name in _FEATURES
+        or name in _SIDES + _CHANNELS + _SHAPES
+    )
 
 
 def initialise_hyperparameters(scene: Scene, options: Options) -> Outcome:
@@ -183,13 +188,26 @@ def _inferred_values(scene: Scene) -> dict[str, tuple[str, str]]:
     values.update(dict.fromkeys(_CLASSES, classes))
     features = spec.shape[-1] if len(spec.shape) == 1 and not spec.integer else 20
     if spec.integer:
-        values.update(dict.fromkeys(["vocab_size", "max_features", "max_words", "num_words"], (str(spec.high), "the Embedding's vocabulary")))
+        values.update(
+            dict.fromkeys(
+                ["vocab_size", "max_features", "max_words", "num_words"],
+                (str(spec.high), "the Embedding's vocabulary"),
+            )
+        )
         values["input_length"] = (str(spec.shape[0]), "the sequence length")
-    values.update(dict.fromkeys([f for f in _FEATURES if f not in values], (str(features), f"inferred: {spec.evidence}")))
+    values.update(
+        dict.fromkeys(
+            [f for f in _FEATURES if f not in values], (str(features), f"inferred: {spec.evidence}")
+        )
+    )
     image = _image_geometry(scene, framework)
     values.update(dict.fromkeys(_SIDES, (str(image[0]), image[2])))
     values.update(dict.fromkeys(_CHANNELS, (str(image[1]), image[2])))
-    shape = spec.shape if len(spec.shape) > 1 or not _uses_conv(scene) else (image[0], image[0], image[1])
+    shape = (
+        spec.shape
+        if len(spec.shape) > 1 or not _uses_conv(scene)
+        else (image[0], image[0], image[1])
+    )
     values.update(dict.fromkeys(_SHAPES, (repr(tuple(shape)), f"inferred: {spec.evidence}")))
     return values
 

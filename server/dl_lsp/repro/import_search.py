@@ -27,7 +27,6 @@ def jedi_import_search(python: str | None = None) -> Callable[[str, str | None, 
     return search
 
 
-
 @lru_cache(maxsize=64)
 def _module_names(python: str | None, module: str) -> frozenset[str]:
     """The public names of ``module`` as jedi completes them (empty when jedi cannot tell)."""

@@ -77,17 +77,64 @@ COMMON: dict[str, str] = {
 }
 
 # Keras names: the submodule of ``{keras}`` that holds them.
-_KERAS_LAYERS = (
-    "Input Dense Activation Dropout Flatten Reshape Permute RepeatVector Lambda Masking "
-    "Conv1D Conv2D Conv3D Conv2DTranspose SeparableConv2D DepthwiseConv2D "
-    "MaxPooling1D MaxPooling2D MaxPooling3D AveragePooling1D AveragePooling2D "
-    "GlobalAveragePooling1D GlobalAveragePooling2D GlobalMaxPooling1D GlobalMaxPooling2D "
-    "UpSampling2D ZeroPadding2D Cropping2D BatchNormalization LayerNormalization "
-    "Embedding LSTM GRU SimpleRNN Bidirectional TimeDistributed ConvLSTM2D "
-    "LeakyReLU PReLU ELU ReLU Softmax Concatenate Add Multiply Average concatenate add "
-    "GaussianNoise SpatialDropout1D SpatialDropout2D Rescaling Normalization Resizing "
-    "MultiHeadAttention Attention"
-).split()
+_KERAS_LAYERS = [
+    "Input",
+    "Dense",
+    "Activation",
+    "Dropout",
+    "Flatten",
+    "Reshape",
+    "Permute",
+    "RepeatVector",
+    "Lambda",
+    "Masking",
+    "Conv1D",
+    "Conv2D",
+    "Conv3D",
+    "Conv2DTranspose",
+    "SeparableConv2D",
+    "DepthwiseConv2D",
+    "MaxPooling1D",
+    "MaxPooling2D",
+    "MaxPooling3D",
+    "AveragePooling1D",
+    "AveragePooling2D",
+    "GlobalAveragePooling1D",
+    "GlobalAveragePooling2D",
+    "GlobalMaxPooling1D",
+    "GlobalMaxPooling2D",
+    "UpSampling2D",
+    "ZeroPadding2D",
+    "Cropping2D",
+    "BatchNormalization",
+    "LayerNormalization",
+    "Embedding",
+    "LSTM",
+    "GRU",
+    "SimpleRNN",
+    "Bidirectional",
+    "TimeDistributed",
+    "ConvLSTM2D",
+    "LeakyReLU",
+    "PReLU",
+    "ELU",
+    "ReLU",
+    "Softmax",
+    "Concatenate",
+    "Add",
+    "Multiply",
+    "Average",
+    "concatenate",
+    "add",
+    "GaussianNoise",
+    "SpatialDropout1D",
+    "SpatialDropout2D",
+    "Rescaling",
+    "Normalization",
+    "Resizing",
+    "MultiHeadAttention",
+    "Attention",
+]
 _KERAS_OTHERS = {
     "models": "Sequential Model load_model model_from_json",
     "optimizers": "Adam SGD RMSprop Adagrad Adadelta Adamax Nadam",
@@ -99,12 +146,30 @@ _KERAS_OTHERS = {
 }
 KERAS: dict[str, str] = {
     **dict.fromkeys(_KERAS_LAYERS, "{keras}.layers"),
-    **{name: f"{{keras}}.{module}" for module, names in _KERAS_OTHERS.items() for name in names.split()},
+    **{
+        name: f"{{keras}}.{module}"
+        for module, names in _KERAS_OTHERS.items()
+        for name in names.split()
+    },
 }
 # Keras modules imported as a whole (``from keras import layers``), and Keras itself.
 KERAS_MODULES = frozenset(
-    "layers models optimizers callbacks utils regularizers initializers losses metrics "
-    "activations backend applications datasets preprocessing".split()
+    [
+        "layers",
+        "models",
+        "optimizers",
+        "callbacks",
+        "utils",
+        "regularizers",
+        "initializers",
+        "losses",
+        "metrics",
+        "activations",
+        "backend",
+        "applications",
+        "datasets",
+        "preprocessing",
+    ]
 )
 # Names the legacy preprocessing API still exports from TensorFlow only.
 TF_ONLY: dict[str, str] = {
@@ -116,16 +181,47 @@ KERAS_BACKEND_ALIAS = "K"
 # PyTorch names used bare (``from torch.nn import Linear``).
 TORCH: dict[str, str] = {
     **dict.fromkeys(
-        (
-            "Module Linear Conv1d Conv2d Conv3d ConvTranspose2d MaxPool1d MaxPool2d AvgPool2d "
-            "AdaptiveAvgPool2d BatchNorm1d BatchNorm2d LayerNorm Dropout Dropout2d Embedding "
-            "LSTM GRU RNN ReLU LeakyReLU Sigmoid Tanh Softmax LogSoftmax Flatten Sequential "
-            "CrossEntropyLoss NLLLoss MSELoss L1Loss BCELoss BCEWithLogitsLoss SmoothL1Loss "
-            "ModuleList Parameter"
-        ).split(),
+        [
+            "Module",
+            "Linear",
+            "Conv1d",
+            "Conv2d",
+            "Conv3d",
+            "ConvTranspose2d",
+            "MaxPool1d",
+            "MaxPool2d",
+            "AvgPool2d",
+            "AdaptiveAvgPool2d",
+            "BatchNorm1d",
+            "BatchNorm2d",
+            "LayerNorm",
+            "Dropout",
+            "Dropout2d",
+            "Embedding",
+            "LSTM",
+            "GRU",
+            "RNN",
+            "ReLU",
+            "LeakyReLU",
+            "Sigmoid",
+            "Tanh",
+            "Softmax",
+            "LogSoftmax",
+            "Flatten",
+            "Sequential",
+            "CrossEntropyLoss",
+            "NLLLoss",
+            "MSELoss",
+            "L1Loss",
+            "BCELoss",
+            "BCEWithLogitsLoss",
+            "SmoothL1Loss",
+            "ModuleList",
+            "Parameter",
+        ],
         "torch.nn",
     ),
-    **dict.fromkeys("Adam AdamW SGD RMSprop Adagrad".split(), "torch.optim"),
+    **dict.fromkeys(["Adam", "AdamW", "SGD", "RMSprop", "Adagrad"], "torch.optim"),
 }
 
 # Modules jedi looks through, in the user's interpreter, for names none of the tables know.

@@ -110,7 +110,11 @@ def ordered_statements(statements: Iterable[str]) -> list[str]:
 def add_imports(scene: Scene, options: Options) -> Outcome:
     """The edit action: import every undefined name a table or the interpreter knows."""
     plan = plan_imports(
-        scene.undefined, scene.framework, scene.keras_style, scene.star_modules, options.search_import
+        scene.undefined,
+        scene.framework,
+        scene.keras_style,
+        scene.star_modules,
+        options.search_import,
     )
     if not plan.statements:
         return unchanged(scene)
@@ -127,4 +131,11 @@ def unresolved_gaps(scene: Scene) -> tuple[Gap, ...]:
     )
 
 
-__all__ = ["ACTION", "ImportPlan", "add_imports", "import_for", "ordered_statements", "plan_imports"]
+__all__ = [
+    "ACTION",
+    "ImportPlan",
+    "add_imports",
+    "import_for",
+    "ordered_statements",
+    "plan_imports",
+]

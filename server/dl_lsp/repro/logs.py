@@ -32,7 +32,9 @@ def add_logging(scene: Scene, options: Options) -> Outcome:
             done.append(what)
     if not done:
         return unchanged(scene)
-    return Outcome(text, tuple(done), (Gap(Missing.LOGS, "the output or traceback the question saw"),))
+    return Outcome(
+        text, tuple(done), (Gap(Missing.LOGS, "the output or traceback the question saw"),)
+    )
 
 
 def read_text_scene(scene: Scene, text: str) -> Scene:
@@ -50,7 +52,7 @@ def _marked(scene: Scene, label: str) -> bool:
 def _fingerprint(scene: Scene) -> tuple[str, str]:
     if _marked(scene, FINGERPRINT):
         return scene.text, ""
-    lines = ["import platform", "import random"] + _imports(scene, "np", "import numpy as np")
+    lines = ["import platform", "import random", *_imports(scene, "np", "import numpy as np")]
     report = ['"python", platform.python_version()', '"numpy", np.__version__']
     seeds = ["random.seed(0)", "np.random.seed(0)"]
     if scene.framework is Framework.TORCH or scene.mentions(r"\btorch\b"):
@@ -63,10 +65,15 @@ def _fingerprint(scene: Scene) -> tuple[str, str]:
         seeds.append("torch.manual_seed(0)")
     if scene.framework is Framework.KERAS or scene.mentions(r"\b(?:tf|tensorflow|keras)\b"):
         lines += _imports(scene, "tf", "import tensorflow as tf")
-        report += ['"tensorflow", tf.__version__', '"GPUs", len(tf.config.list_physical_devices("GPU"))']
+        report += [
+            '"tensorflow", tf.__version__',
+            '"GPUs", len(tf.config.list_physical_devices("GPU"))',
+        ]
         seeds.append("tf.random.set_seed(0)")
     code = "\n".join([*lines, f"print({', '.join(report)})", *seeds]) + "\n"
-    return insert_after_header(scene.text, code, f"{ACTION} {FINGERPRINT}"), "printed the environment (versions, devices) and set the seeds"
+    return insert_after_header(
+        scene.text, code, f"{ACTION} {FINGERPRINT}"
+    ), "printed the environment (versions, devices) and set the seeds"
 
 
 def _imports(scene: Scene, name: str, statement: str) -> list[str]:
@@ -81,8 +88,10 @@ def _summary(scene: Scene) -> tuple[str, str]:
         if place is None:
             return scene.text, ""
         name, line = place
-        code = f"print({name})\nprint(\"parameters:\", sum(p.numel() for p in {name}.parameters()))\n"
-        return _insert_after(scene.text, line, code, SUMMARY), f"printed `{name}` and its parameter count"
+        code = f'print({name})\nprint("parameters:", sum(p.numel() for p in {name}.parameters()))\n'
+        return _insert_after(
+            scene.text, line, code, SUMMARY
+        ), f"printed `{name}` and its parameter count"
     fit = _first_call_statement(scene.tree, "fit")
     if fit is None:
         return scene.text, ""
@@ -104,7 +113,9 @@ def _shapes(scene: Scene) -> tuple[str, str]:
             continue
         arguments = ", ".join(f'"{n}", getattr({n}, "shape", None)' for n in names)
         code = f"print({arguments})\n"
-        return insert_before_line(scene.text, fit.span.line, code, f"{ACTION} {SHAPES}"), "printed the shapes of the training data"
+        return insert_before_line(
+            scene.text, fit.span.line, code, f"{ACTION} {SHAPES}"
+        ), "printed the shapes of the training data"
     return scene.text, ""
 
 
@@ -136,9 +147,9 @@ def _inside_function(tree: ast.Module, line: int) -> bool:
 
 def _first_top_level_assignment(tree: ast.Module, names: tuple[str, ...]) -> tuple[str, int] | None:
     for node in tree.body:
-        if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name):
-            if node.targets[0].id in names:
-                return node.targets[0].id, node.end_lineno or node.lineno
+        target = node.targets[0] if isinstance(node, ast.Assign) else None
+        if isinstance(target, ast.Name) and target.id in names:
+            return target.id, node.end_lineno or node.lineno
     return None
 
 
@@ -156,7 +167,12 @@ def _first_call_statement(tree: ast.Module, method: str) -> tuple[str, int] | No
 
 
 def _insert_after(text: str, line: int, code: str, label: str) -> str:
-    return insert_before_line(text, line + 1, code, f"{ACTION} {label}") if line < len(text.splitlines()) else text + ("" if text.endswith("\n") else "\n") + f"{MARK}: {ACTION} {label}\n" + code
+    """Insert ``code`` after the statement that ends on ``line``."""
+    return (
+        insert_before_line(text, line + 1, code, f"{ACTION} {label}")
+        if line < len(text.splitlines())
+        else text + ("" if text.endswith("\n") else "\n") + f"{MARK}: {ACTION} {label}\n" + code
+    )
 
 
 class _AppendToLoop(cst.CSTTransformer):
@@ -175,7 +191,9 @@ class _AppendToLoop(cst.CSTTransformer):
         statement = cst.parse_statement(self.code).with_changes(
             leading_lines=[cst.EmptyLine(comment=cst.Comment(f"{MARK}: {ACTION} {EPOCH_LOSS}"))]
         )
-        return updated.with_changes(body=updated.body.with_changes(body=[*updated.body.body, statement]))
+        return updated.with_changes(
+            body=updated.body.with_changes(body=[*updated.body.body, statement])
+        )
 
 
 def _append_to_loop(text: str, line: int, code: str) -> str:
@@ -183,4 +201,4 @@ def _append_to_loop(text: str, line: int, code: str) -> str:
     return module.visit(_AppendToLoop(line, code)).code
 
 
-__all__ = ["ACTION", "add_logging", "KerasStyle"]
+__all__ = ["ACTION", "KerasStyle", "add_logging"]

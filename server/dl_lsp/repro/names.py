@@ -104,9 +104,9 @@ def _bindings(tree: ast.Module) -> Iterator[str]:
             yield node.name
         elif isinstance(node, (ast.Global, ast.Nonlocal)):
             yield from node.names
-        elif isinstance(node, ast.MatchAs) and node.name:
-            yield node.name
-        elif isinstance(node, ast.MatchStar) and node.name:
+        elif (isinstance(node, ast.MatchAs) and node.name) or (
+            isinstance(node, ast.MatchStar) and node.name
+        ):
             yield node.name
         elif isinstance(node, ast.MatchMapping) and node.rest:
             yield node.rest

@@ -14,10 +14,29 @@ from dl_lsp.repro.scene import Scene
 from dl_lsp.repro.statements import insert_before_line
 
 ACTION = "A2"
-MODEL_NAME = re.compile(r"^(?:model|net|network|clf|classifier|cnn|rnn|lstm_model|my_model|mlp|model\d)$")
+MODEL_NAME = re.compile(
+    r"^(?:model|net|network|clf|classifier|cnn|rnn|lstm_model|my_model|mlp|model\d)$"
+)
 _MODEL_USES = frozenset(
-    {"fit", "compile", "add", "predict", "evaluate", "summary", "parameters", "train", "eval",
-     "to", "cuda", "state_dict", "load_state_dict", "forward", "zero_grad", "save", "layers"}
+    {
+        "fit",
+        "compile",
+        "add",
+        "predict",
+        "evaluate",
+        "summary",
+        "parameters",
+        "train",
+        "eval",
+        "to",
+        "cuda",
+        "state_dict",
+        "load_state_dict",
+        "forward",
+        "zero_grad",
+        "save",
+        "layers",
+    }
 )
 
 
@@ -47,7 +66,10 @@ def _definition(scene: Scene, name: str, attributes: frozenset[str]) -> tuple[st
         module = _module_class(scene.tree)
         if module is not None:
             return f"{name} = {module}()\n", f"an instance of the file's `{module}`"
-        return f"{name} = {_torch_model(spec, target)}\n", "a small nn.Sequential for the inferred data"
+        return (
+            f"{name} = {_torch_model(spec, target)}\n",
+            "a small nn.Sequential for the inferred data",
+        )
     builder = _builder_function(scene.tree)
     if builder is not None:
         return f"{name} = {builder}()\n", f"built by the file's `{builder}()`"
@@ -55,7 +77,7 @@ def _definition(scene: Scene, name: str, attributes: frozenset[str]) -> tuple[st
         return f"{name} = Sequential()\n", "an empty Sequential the file's `add` calls fill"
     code = f"{name} = {_keras_model(spec, target)}\n"
     if "compile" not in attributes and not re.search(r"\.compile\(", scene.text):
-        code += f"{name}.compile(optimizer=\"adam\", loss={_keras_loss(target)!r}, metrics=[\"accuracy\"])\n"
+        code += f'{name}.compile(optimizer="adam", loss={_keras_loss(target)!r}, metrics=["accuracy"])\n'
     return code, "a small Sequential model for the inferred data and problem"
 
 
@@ -65,7 +87,8 @@ def _module_class(tree: ast.Module) -> str | None:
             ast.unparse(base).endswith("Module") for base in node.bases
         ):
             init = next(
-                (f for f in node.body if isinstance(f, ast.FunctionDef) and f.name == "__init__"), None
+                (f for f in node.body if isinstance(f, ast.FunctionDef) and f.name == "__init__"),
+                None,
             )
             required = 0 if init is None else len(init.args.args) - 1 - len(init.args.defaults)
             if required == 0:

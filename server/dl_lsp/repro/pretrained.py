@@ -44,11 +44,19 @@ def fetch_pretrained(scene: Scene, options: Options) -> Outcome:
         owner = ast.unparse(call.func.value) if isinstance(call.func, ast.Attribute) else ""
         if isinstance(argument, ast.Name) and argument.id in scene.undefined:
             handle = next(
-                (h for prefix, h in DEFAULT_HANDLES.items() if owner.startswith(prefix)), "bert-base-uncased"
+                (h for prefix, h in DEFAULT_HANDLES.items() if owner.startswith(prefix)),
+                "bert-base-uncased",
             )
             use = scene.undefined[argument.id]
-            text = insert_before_line(text, use.statement_line, f"{argument.id} = {handle!r}\n", f"{ACTION} pretrained handle")
-            done.append(f"`{argument.id}` names the pretrained weights {handle!r} (a guess from `{owner}`)")
+            text = insert_before_line(
+                text,
+                use.statement_line,
+                f"{argument.id} = {handle!r}\n",
+                f"{ACTION} pretrained handle",
+            )
+            done.append(
+                f"`{argument.id}` names the pretrained weights {handle!r} (a guess from `{owner}`)"
+            )
             gaps.append(Gap(Missing.MODEL, f"which pretrained weights `{argument.id}` meant"))
             handles.append(handle)
         elif isinstance(argument, ast.Constant) and isinstance(argument.value, str):
@@ -67,8 +75,12 @@ def fetch_pretrained(scene: Scene, options: Options) -> Outcome:
                 "    except Exception as error:\n"
                 '        print("cannot fetch", _handle, "-", error)\n'
             )
-            text = insert_before_line(text, _statement_line(scene.tree, first), code, f"{ACTION} fetch")
-            done.append(f"fetches {listed} into the Hugging Face cache first, and says when it cannot")
+            text = insert_before_line(
+                text, _statement_line(scene.tree, first), code, f"{ACTION} fetch"
+            )
+            done.append(
+                f"fetches {listed} into the Hugging Face cache first, and says when it cannot"
+            )
             gaps.append(Gap(Missing.MODEL, f"network access or a cached copy of {listed}"))
     if not done:
         return unchanged(scene)

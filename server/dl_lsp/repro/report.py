@@ -10,7 +10,11 @@ def render_report(result: ReproResult, run: RunResult | None = None, markdown: b
     """Plain text (or Markdown for an editor) for the person who asked."""
     bullet = "- " if markdown else "  "
     heading = (lambda text: f"**{text}**") if markdown else (lambda text: text)
-    lines = [heading(f"Made reproducible (bug type: {result.bug_type.value}; actions in dlRepro's order: {', '.join(result.order)})")]
+    lines = [
+        heading(
+            f"Made reproducible (bug type: {result.bug_type.value}; actions in dlRepro's order: {', '.join(result.order)})"
+        )
+    ]
     if not result.steps:
         lines.append(f"{bullet}nothing to do: the snippet already defines and imports what it uses")
     grouped: dict[tuple[str, str], list[str]] = {}

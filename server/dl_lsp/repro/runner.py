@@ -67,8 +67,8 @@ def run_program(
         except subprocess.TimeoutExpired as expired:
             output = _text(expired.stdout) + _text(expired.stderr)
             return RunResult(False, True, None, timeout, None, "timed out", _tail(output))
-        except OSError as error:
-            return RunResult(False, False, None, 0.0, None, f"could not start: {error}", "")
+        except OSError as problem:
+            return RunResult(False, False, None, 0.0, None, f"could not start: {problem}", "")
         seconds = time.monotonic() - start
         output = completed.stdout + completed.stderr
         if completed.returncode == 0:
@@ -85,7 +85,11 @@ def failure_point(stderr: str, script: str) -> tuple[int | None, str]:
             line = int(match.group("line"))
     lines = [text for text in stderr.strip().splitlines() if text.strip()]
     error = next(
-        (text.strip() for text in reversed(lines) if re.match(r"^[A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt)\b", text.strip())),
+        (
+            text.strip()
+            for text in reversed(lines)
+            if re.match(r"^[A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt)\b", text.strip())
+        ),
         lines[-1].strip() if lines else "",
     )
     return line, error[:300]

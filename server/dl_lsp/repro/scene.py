@@ -23,7 +23,9 @@ class KerasStyle(str, Enum):
 _TF_KERAS = re.compile(r"\btensorflow\.keras\b|\btf\.keras\b|\bfrom tensorflow import keras\b")
 _KERAS = re.compile(r"^\s*(?:import keras\b|from keras\b)", re.MULTILINE)
 _TORCH_HINT = re.compile(r"\btorch\b|\bnn\.Module\b|\bnn\.Linear\b|\bDataLoader\b|\bcuda\(\)")
-_KERAS_HINT = re.compile(r"\bkeras\b|\bSequential\(|\bmodel\.add\(|\.compile\(|\bDense\(|\bConv2D\(")
+_KERAS_HINT = re.compile(
+    r"\bkeras\b|\bSequential\(|\bmodel\.add\(|\.compile\(|\bDense\(|\bConv2D\("
+)
 
 
 @dataclass(frozen=True)

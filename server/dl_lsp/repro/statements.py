@@ -15,6 +15,11 @@ def parse_statements(code: str) -> list[cst.BaseStatement]:
     return list(cst.parse_module(code).body)
 
 
+def _leading_lines(statement: cst.BaseStatement) -> list[cst.EmptyLine]:
+    """The comment and blank lines above a statement (simple and compound ones have them)."""
+    return list(getattr(statement, "leading_lines", ()))
+
+
 def _with_comment(
     statements: list[cst.BaseStatement], comment: str | None
 ) -> list[cst.BaseStatement]:
@@ -22,7 +27,7 @@ def _with_comment(
         return statements
     first = statements[0]
     line = cst.EmptyLine(comment=cst.Comment(f"{MARK}: {comment}"))
-    leading = [line, *first.leading_lines]
+    leading = [line, *_leading_lines(first)]
     return [first.with_changes(leading_lines=leading), *statements[1:]]
 
 
@@ -59,12 +64,12 @@ def _splice(
     if index >= len(module.body) or not new:
         return [*module.body, *new]
     target = module.body[index]
-    leading = list(target.leading_lines)
+    leading = _leading_lines(target)
     blanks = 0
     while blanks < len(leading) and leading[blanks].comment is None:
         blanks += 1
     if blanks:
-        new[0] = new[0].with_changes(leading_lines=[*leading[:blanks], *new[0].leading_lines])
+        new[0] = new[0].with_changes(leading_lines=[*leading[:blanks], *_leading_lines(new[0])])
         target = target.with_changes(leading_lines=leading[blanks:])
     return [*module.body[:index], *new, target, *module.body[index + 1 :]]
 

@@ -54,7 +54,9 @@ def _stub(scene: Scene, name: str, called: bool, torch: bool) -> tuple[str | Non
         loss = {
             Labels.INDEX: "nn.CrossEntropyLoss()",
             Labels.ONE_HOT: "nn.CrossEntropyLoss()",
-            Labels.BINARY: "nn.BCELoss()" if scene.mentions(r"Sigmoid|sigmoid") else "nn.BCEWithLogitsLoss()",
+            Labels.BINARY: "nn.BCELoss()"
+            if scene.mentions(r"Sigmoid|sigmoid")
+            else "nn.BCEWithLogitsLoss()",
             Labels.REAL: "nn.MSELoss()",
         }[target.labels]
         return f"{name} = {loss}\n", f"{loss} for {target.evidence}"

@@ -29,7 +29,22 @@ _EXCEPTION_LINE = re.compile(r"^[A-Za-z_][\w.]*(?:Error|Exception|Warning|Interr
 _PRINT_STATEMENT = re.compile(r"^(\s*)print\s+(?![(=])(.*?)\s*(#.*)?$")
 _EXCEPT_COMMA = re.compile(r"^(\s*except\s+[\w.()\s,]+?)\s*,\s*(\w+)\s*:")
 _COMPOUND = frozenset(
-    "if elif else for while def class with try except finally async match case".split()
+    [
+        "if",
+        "elif",
+        "else",
+        "for",
+        "while",
+        "def",
+        "class",
+        "with",
+        "try",
+        "except",
+        "finally",
+        "async",
+        "match",
+        "case",
+    ]
 )
 _KEYWORDS_FIRST = ("from", "import", "def", "class", "return", "for", "while", "with", "print")
 
@@ -149,7 +164,15 @@ def _repair_once(lines: list[str], error: SyntaxError, done: list[str], failed: 
             return False
     line = lines[number - 1]
     message = error.msg or ""
-    for repair in (_print_statement, _except_comma, _keyword_typo, _stray_bracket, _missing_bracket, _missing_body, _unterminated):
+    for repair in (
+        _print_statement,
+        _except_comma,
+        _keyword_typo,
+        _stray_bracket,
+        _missing_bracket,
+        _missing_body,
+        _unterminated,
+    ):
         fixed = repair(lines, number, error)
         if fixed is not None:
             done.append(f"line {number}: {fixed}")
@@ -158,7 +181,11 @@ def _repair_once(lines: list[str], error: SyntaxError, done: list[str], failed: 
         return False
     indent = line[: len(line) - len(line.lstrip())]
     header = line.rstrip().endswith(":") and line.split(maxsplit=1)[0] in _COMPOUND
-    lines[number - 1] = f"{indent}if True:  {UNREPAIRED} {line.strip()}" if header else f"{indent}{UNREPAIRED} {line.strip()}"
+    lines[number - 1] = (
+        f"{indent}if True:  {UNREPAIRED} {line.strip()}"
+        if header
+        else f"{indent}{UNREPAIRED} {line.strip()}"
+    )
     if not line.strip() and number > 1:
         previous = number - 1
         lines[previous - 1] = f"{UNREPAIRED} {lines[previous - 1]}"
@@ -168,7 +195,9 @@ def _repair_once(lines: list[str], error: SyntaxError, done: list[str], failed: 
 
 def _print_statement(lines: list[str], number: int, error: SyntaxError) -> str | None:
     match = _PRINT_STATEMENT.match(lines[number - 1])
-    if match is None or "print" not in (error.msg or "") and "invalid syntax" not in (error.msg or ""):
+    if match is None or (
+        "print" not in (error.msg or "") and "invalid syntax" not in (error.msg or "")
+    ):
         return None
     indent, body, comment = match.group(1), match.group(2).rstrip(","), match.group(3)
     new = f"{indent}print({body})" + (f"  {comment}" if comment else "")
@@ -228,7 +257,11 @@ def _missing_bracket(lines: list[str], number: int, error: SyntaxError) -> str |
     start = lines[number - 1]
     indent = len(start) - len(start.lstrip())
     end = number
-    while end < len(lines) and lines[end].strip() and len(lines[end]) - len(lines[end].lstrip()) > indent:
+    while (
+        end < len(lines)
+        and lines[end].strip()
+        and len(lines[end]) - len(lines[end].lstrip()) > indent
+    ):
         end += 1
     target = lines[end - 1]
     code, comment = _split_comment(target)
@@ -236,14 +269,24 @@ def _missing_bracket(lines: list[str], number: int, error: SyntaxError) -> str |
     trial = list(lines)
     trial[end - 1] = new
     later = _error("\n".join(trial))
-    if later is not None and (later.lineno or 0) <= end and "never closed" in (later.msg or "") and later.lineno == number:
+    if (
+        later is not None
+        and (later.lineno or 0) <= end
+        and "never closed" in (later.msg or "")
+        and later.lineno == number
+    ):
         return None
     lines[end - 1] = new
     return f"closed a `{match.group(1)}` left open"
 
 
 def _split_comment(line: str) -> tuple[str, str]:
-    if "#" in line and not re.search(r"['\"]", line.split("#", 1)[1]) and line.count("'") % 2 == 0 and line.count('"') % 2 == 0:
+    if (
+        "#" in line
+        and not re.search(r"['\"]", line.split("#", 1)[1])
+        and line.count("'") % 2 == 0
+        and line.count('"') % 2 == 0
+    ):
         code, comment = line.split("#", 1)
         return code, "#" + comment
     return line, ""

@@ -65,7 +65,11 @@ def _reproduce(text: str, folder: Path) -> tuple[str, str]:
     return result.text, render_report(result, markdown=True)
 
 
-async def make_reproducible_command(ls: DlLanguageServer, *arguments: Any) -> dict[str, Any]:
+# pygls reads the command handlers' annotations at run time, where the server class cannot be
+# imported (it imports this module): the handlers take ``ls: Any``.
+
+
+async def make_reproducible_command(ls: Any, *arguments: Any) -> dict[str, Any]:
     """workspace/executeCommand dl-lsp.makeReproducible {uri} → {text, markdown, uri?}."""
     document = _document(ls, arguments)
     text, markdown = await ls.scheduler.run(_reproduce, document.text, _folder(document))
@@ -112,7 +116,7 @@ def _text_edits(ls: DlLanguageServer, old: str, new: str, index: Any) -> list[ty
     return [types.TextEdit(range=index.range(edit.span, ls.encoding), new_text=edit.new_text)]
 
 
-async def add_missing_imports_command(ls: DlLanguageServer, *arguments: Any) -> dict[str, Any]:
+async def add_missing_imports_command(ls: Any, *arguments: Any) -> dict[str, Any]:
     """workspace/executeCommand dl-lsp.addMissingImports {uri} → {applied, imports}."""
     document = _document(ls, arguments)
     version, text, index = document.version, document.text, document.index
