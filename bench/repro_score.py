@@ -76,7 +76,9 @@ def main() -> int:
         texts = {p.stem: p for p in paths}
 
         def runner(item: Score) -> Score:
-            return score(texts[item.name], True, args.timeout, args.python)
+            done = score(texts[item.name], True, args.timeout, args.python)
+            print(f"  ran {done.name}: {done.run}", file=sys.stderr, flush=True)
+            return done
 
         with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
             scores = list(pool.map(runner, scores))

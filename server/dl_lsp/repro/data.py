@@ -12,6 +12,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from dl_lsp.facts import Framework
+from dl_lsp.repro.hyperparameters import pending_hyperparameters
 from dl_lsp.repro.inference import (
     EVAL_SAMPLES,
     TRAIN_SAMPLES,
@@ -113,8 +114,8 @@ def data_roles(scene: Scene) -> dict[str, str]:
 
 def _define_undefined(scene: Scene) -> Outcome:
     roles = data_roles(scene)
-    if not roles:
-        return unchanged(scene)
+    if not roles or pending_hyperparameters(scene):
+        return unchanged(scene)  # the model's input size may be one of them: next pass
     framework = scene.framework
     spec = infer_input(scene, framework)
     target = infer_target(scene)

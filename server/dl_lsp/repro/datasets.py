@@ -11,7 +11,6 @@ from dl_lsp.repro.outcome import Gap, Missing, Options, Outcome, unchanged
 from dl_lsp.repro.scene import Scene
 
 ACTION = "A8"
-SAMPLES = 256
 
 
 @dataclass(frozen=True)
@@ -20,19 +19,21 @@ class PublicDataset:
 
     sample: tuple[int, ...]
     classes: int | None  # None: regression targets
+    # The real sizes: snippets hard-code them (``x_train.reshape(60000, 784)``).
+    sizes: tuple[int, int]
     label_shape: tuple[int, ...] = ()
     sequences: bool = False
 
 
 KERAS_DATASETS: dict[str, PublicDataset] = {
-    "mnist": PublicDataset((28, 28), 10),
-    "fashion_mnist": PublicDataset((28, 28), 10),
-    "cifar10": PublicDataset((32, 32, 3), 10, (1,)),
-    "cifar100": PublicDataset((32, 32, 3), 100, (1,)),
-    "imdb": PublicDataset((), 2, sequences=True),
-    "reuters": PublicDataset((), 46, sequences=True),
-    "boston_housing": PublicDataset((13,), None),
-    "california_housing": PublicDataset((8,), None),
+    "mnist": PublicDataset((28, 28), 10, (60000, 10000)),
+    "fashion_mnist": PublicDataset((28, 28), 10, (60000, 10000)),
+    "cifar10": PublicDataset((32, 32, 3), 10, (50000, 10000), (1,)),
+    "cifar100": PublicDataset((32, 32, 3), 100, (50000, 10000), (1,)),
+    "imdb": PublicDataset((), 2, (25000, 25000), sequences=True),
+    "reuters": PublicDataset((), 46, (8982, 2246), sequences=True),
+    "boston_housing": PublicDataset((13,), None, (404, 102)),
+    "california_housing": PublicDataset((8,), None, (16512, 4128)),
 }
 
 
@@ -114,4 +115,5 @@ def _stand_in(dataset: PublicDataset, words: str) -> str:
             labels = f"np.random.randint(0, {dataset.classes}, ({dims},))"
         return f"({inputs}, {labels})"
 
-    return f"{part(SAMPLES)}, {part(SAMPLES // 4)}"
+    train, test = dataset.sizes
+    return f"{part(train)}, {part(test)}"

@@ -132,6 +132,11 @@ def is_hyperparameter(name: str) -> bool:
     )
 
 
+def pending_hyperparameters(scene: Scene) -> bool:
+    """Whether A3 still has names to define: shapes inferred now could change once it has."""
+    return any(not use.called and is_hyperparameter(name) for name, use in scene.undefined.items())
+
+
 def initialise_hyperparameters(scene: Scene, options: Options) -> Outcome:
     """The edit action: define each undefined hyperparameter before its first use."""
     values = _inferred_values(scene)

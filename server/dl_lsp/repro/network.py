@@ -8,6 +8,7 @@ import math
 import re
 
 from dl_lsp.facts import Framework
+from dl_lsp.repro.hyperparameters import pending_hyperparameters
 from dl_lsp.repro.inference import InputSpec, Labels, TargetSpec, infer_input, infer_target
 from dl_lsp.repro.outcome import Gap, Missing, Options, Outcome, unchanged
 from dl_lsp.repro.scene import Scene
@@ -42,6 +43,8 @@ _MODEL_USES = frozenset(
 
 def construct_network(scene: Scene, options: Options) -> Outcome:
     """The edit action: define each undefined model before its first use."""
+    if pending_hyperparameters(scene):
+        return unchanged(scene)  # the data's shape may depend on them: next pass
     text = scene.text
     done: list[str] = []
     for name, use in sorted(scene.undefined.items(), key=lambda item: -item[1].statement_line):
