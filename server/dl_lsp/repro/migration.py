@@ -7,23 +7,36 @@ dedicated migration engine (``dl_lsp.migrate.migrate_source``) takes over at mer
 from __future__ import annotations
 
 from dl_lsp.engine import analyze_source
-from dl_lsp.findings import Finding
 from dl_lsp.repro.outcome import Options, Outcome, unchanged
 from dl_lsp.repro.scene import Scene
 
 ACTION = "A10"
 _API_PREFIX = "API1"
+_MAX_ROUNDS = 40
 
 
 def _migrate(text: str) -> tuple[str, list[str]]:
-    """The file migrated to the installed framework versions, and what changed."""
-    from dl_lsp.fixes import fix_all
+    """The file migrated to the installed framework versions, and what changed.
 
-    def api_findings(current: str) -> list[Finding]:
-        return [f for f in analyze_source(current).findings if f.code.startswith(_API_PREFIX)]
+    Unlike ``fix-all`` it also takes the preferred fixes that are not marked safe (importing
+    from ``keras.layers`` instead of ``keras.layers.core``): a reproduction has to run."""
+    from dl_lsp.fixes import apply_edits, fixes_for
 
-    new_text, applied = fix_all(text, api_findings)
-    return new_text, [f"{proposal.code}: {proposal.title}" for proposal in applied]
+    current = text
+    changes: list[str] = []
+    for _ in range(_MAX_ROUNDS):
+        findings = [f for f in analyze_source(current).findings if f.code.startswith(_API_PREFIX)]
+        for finding in findings:
+            proposals = fixes_for(current, finding)
+            if proposals and proposals[0].preferred:
+                fixed = apply_edits(current, proposals[0].edits)
+                if fixed != current:
+                    current = fixed
+                    changes.append(f"{finding.code}: {proposals[0].title}")
+                    break
+        else:
+            break
+    return current, changes
 
 
 def migrate_versions(scene: Scene, options: Options) -> Outcome:
