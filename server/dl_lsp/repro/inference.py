@@ -111,6 +111,9 @@ def infer_target(scene: Scene) -> TargetSpec:
     """What the labels look like: from the loss, the last layer and the data facts."""
     classes = _classes(scene)
     loss = scene.facts.training.losses[0].name if scene.facts.training.losses else ""
+    if not loss:
+        written = _TORCH_LOSS.search(scene.text)
+        loss = written.group(1) if written else ""
     lowered = loss.lower()
     outputs = _output_units(scene)
     problem = scene.facts.problem_type
@@ -132,13 +135,18 @@ def infer_target(scene: Scene) -> TargetSpec:
         return TargetSpec(Labels.REAL, outputs or 1, f"the loss {loss}")
     if problem is ProblemType.REGRESSION:
         return TargetSpec(Labels.REAL, outputs or 1, "a regression model")
-    if problem is ProblemType.BINARY:
-        return TargetSpec(Labels.BINARY, 1, "a binary classifier")
+    if problem is ProblemType.BINARY or outputs == 1:
+        return TargetSpec(Labels.BINARY, 1, "a binary classifier (one output unit)")
     if scene.facts.data.label_encoding is LabelEncoding.ONE_HOT:
         return TargetSpec(Labels.ONE_HOT, classes or outputs or DEFAULT_CLASSES, "one-hot labels")
     width = classes or outputs or DEFAULT_CLASSES
     known = bool(classes or outputs)
     return TargetSpec(Labels.INDEX, width, "class indices (no loss in the snippet)", known)
+
+
+_TORCH_LOSS = re.compile(
+    r"\b(BCELoss|BCEWithLogitsLoss|CrossEntropyLoss|NLLLoss|MSELoss|L1Loss|SmoothL1Loss)\("
+)
 
 
 def _classes(scene: Scene) -> int | None:
