@@ -3,6 +3,7 @@ synthetic data of the same shapes when the loader cannot download it (offline)."
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import libcst as cst
@@ -11,6 +12,8 @@ from dl_lsp.repro.outcome import Gap, Missing, Options, Outcome, unchanged
 from dl_lsp.repro.scene import Scene
 
 ACTION = "A8"
+# Stand-in sizes when the snippet does not hard-code the real ones: quick to train on.
+SMALL_SIZES = (256, 64)
 
 
 @dataclass(frozen=True)
@@ -19,7 +22,7 @@ class PublicDataset:
 
     sample: tuple[int, ...]
     classes: int | None  # None: regression targets
-    # The real sizes: snippets hard-code them (``x_train.reshape(60000, 784)``).
+    # The real sizes, used when the snippet hard-codes them (``x_train.reshape(60000, 784)``).
     sizes: tuple[int, int]
     label_shape: tuple[int, ...] = ()
     sequences: bool = False
@@ -48,7 +51,8 @@ def procure_datasets(scene: Scene, options: Options) -> Outcome:
             continue
         name, words = found
         dataset = KERAS_DATASETS[name]
-        stand_in = _stand_in(dataset, words)
+        real = dataset.sizes[0] and re.search(rf"\b{dataset.sizes[0]}\b", scene.text)
+        stand_in = _stand_in(dataset, words, dataset.sizes if real else SMALL_SIZES)
         code = (
             "try:\n"
             f"    {module.code_for_node(statement.with_changes(leading_lines=())).strip()}\n"
@@ -96,7 +100,7 @@ def _targets(statement: cst.BaseStatement) -> str | None:
     return " = ".join(cst.Module([]).code_for_node(t.target) for t in small.targets)
 
 
-def _stand_in(dataset: PublicDataset, words: str) -> str:
+def _stand_in(dataset: PublicDataset, words: str, sizes: tuple[int, int]) -> str:
     def part(samples: int) -> str:
         if dataset.sequences:
             inputs = (
@@ -115,5 +119,5 @@ def _stand_in(dataset: PublicDataset, words: str) -> str:
             labels = f"np.random.randint(0, {dataset.classes}, ({dims},))"
         return f"({inputs}, {labels})"
 
-    train, test = dataset.sizes
+    train, test = sizes
     return f"{part(train)}, {part(test)}"
