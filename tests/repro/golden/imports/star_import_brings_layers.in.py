@@ -1,0 +1,4 @@
+from keras.layers import *
+
+model = Sequential()
+model.add(Dense(3))

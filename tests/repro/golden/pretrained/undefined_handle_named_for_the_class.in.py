@@ -1,0 +1,3 @@
+from transformers import BertTokenizer
+
+tokenizer = BertTokenizer.from_pretrained(MODEL_NAME)

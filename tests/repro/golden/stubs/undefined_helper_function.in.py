@@ -1,0 +1,4 @@
+import numpy as np
+
+data = preprocess(np.arange(6))
+print(data)

@@ -1,0 +1,6 @@
+I get an error when I run this:
+
+x = [1, 2, 3]
+print(x[3])
+
+Any idea why?
