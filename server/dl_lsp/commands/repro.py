@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -40,19 +38,25 @@ def register(commands: Any) -> None:
 def run_repro(args: argparse.Namespace) -> int:
     from dl_lsp.cli import UsageError
     from dl_lsp.findings import BugType
+    from dl_lsp.notebooks import write_text_atomically
     from dl_lsp.repro import Options, make_reproducible
     from dl_lsp.repro.import_search import jedi_import_search, project_interpreter
     from dl_lsp.repro.report import render_report
     from dl_lsp.repro.runner import run_program
 
+    notebook = None
     if args.file == "-":
         text, base = sys.stdin.read(), Path.cwd()
     else:
         path = Path(args.file)
-        try:
-            text = path.read_bytes().decode("utf-8", errors="replace")
-        except OSError as error:
-            raise UsageError(f"cannot read {args.file}: {error.strerror or error}") from error
+        notebook = _read_notebook(path)
+        if notebook is not None:
+            text = notebook[1].text
+        else:
+            try:
+                text = path.read_bytes().decode("utf-8", errors="replace")
+            except OSError as error:
+                raise UsageError(f"cannot read {args.file}: {error.strerror or error}") from error
         base = path.resolve().parent
     python = args.python or project_interpreter(base)
     search = None if args.no_search else jedi_import_search(python)
@@ -60,11 +64,23 @@ def run_repro(args: argparse.Namespace) -> int:
     bug_type = BugType(args.bug_type) if args.bug_type else None
     result = make_reproducible(text, options, bug_type)
     run = run_program(result.text, args.timeout, python, base) if args.run else None
+    output = result.text
+    if notebook is not None and not args.output.endswith(".py"):
+        # A notebook comes back as a notebook: each cell with its share of the new program
+        # (imports in the first code cell); ``-o FILE.py`` writes the program instead.
+        from dl_lsp.notebooks import render_notebook, sources_from_program
+
+        rendered = render_notebook(notebook[0], sources_from_program(notebook[1], result.text))
+        if not isinstance(rendered, str):
+            raise UsageError(f"{args.file}: {rendered.message}")
+        output = rendered
     if args.output == "-":
-        sys.stdout.write(result.text)
+        sys.stdout.write(output)
         report_stream = sys.stderr
     else:
-        write_atomically(Path(args.output), result.text)
+        problem = write_text_atomically(Path(args.output), output)
+        if problem is not None:
+            raise UsageError(problem.message)
         report_stream = sys.stdout
     if args.format == "json":
         report_stream.write(json.dumps(_as_json(result, run), indent=2) + "\n")
@@ -75,17 +91,19 @@ def run_repro(args: argparse.Namespace) -> int:
     return 0
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Write through a temporary file in the same folder and ``os.replace`` it into place."""
-    folder = path.resolve().parent
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+def _read_notebook(path: Path) -> tuple[Any, Any] | None:
+    """(notebook, program) for a readable ``.ipynb``; None for other files and for notebooks
+    that cannot be read as such (their text then goes through repro's own repairs, which take
+    the code cells out of notebook JSON)."""
+    from dl_lsp.notebooks import is_notebook_path, notebook_program, read_notebook
+    from dl_lsp.notebooks.reading import Notebook
+
+    if not is_notebook_path(path):
+        return None
+    notebook = read_notebook(path)
+    if not isinstance(notebook, Notebook):
+        return None
+    return notebook, notebook_program(notebook)
 
 
 def _as_json(result: Any, run: Any) -> dict[str, Any]:

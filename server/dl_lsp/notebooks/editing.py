@@ -5,7 +5,8 @@ finds, line by line, which cell each kept, changed or new line belongs to:
 
 - kept and changed lines stay in their cell, with their original text (magics come back);
 - lines inserted between two cells go to the end of the cell above (code added "before cell 5"
-  runs before it either way, and ``%%`` cell magics stay on their cell's first line);
+  runs before it either way, and ``%%`` cell magics stay on their cell's first line), unless
+  that cell is not Python (``%%bash``, ``%%writefile``): then to the top of the next Python cell;
 - an inserted block of only imports goes to the first Python code cell, after its imports
   (unless it was inserted inside that cell already).
 """
@@ -56,8 +57,12 @@ def sources_from_program(program: NotebookProgram, new_text: str) -> dict[int, s
             target = drafts[owner[i1 - 1]] if i1 > 0 else drafts[0]
             between_cells = 0 < i1 < len(owner) and owner[i1 - 1] != owner[i1]
             moved = between_cells or target is not _first_python(drafts)
+            later = _next_python(drafts, owner[i1] if i1 < len(owner) else len(drafts))
             if moved and _only_imports(inserted):
                 imports.extend(inserted)
+            elif not target.piece.python and later is not None:
+                # Not into a ``%%bash`` or ``%%writefile`` cell: before the next Python code.
+                _insert_at_top(later, inserted)
             elif i1 == 0:
                 _insert_at_top(target, inserted)
             else:
@@ -71,6 +76,10 @@ def sources_from_program(program: NotebookProgram, new_text: str) -> dict[int, s
             # nbformat sources use \n line breaks.
             changed[draft.piece.cell] = "\n".join(draft.lines)
     return changed
+
+
+def _next_python(drafts: Sequence[_CellDraft], start: int) -> _CellDraft | None:
+    return next((draft for draft in drafts[start:] if draft.piece.python), None)
 
 
 def _first_python(drafts: Sequence[_CellDraft]) -> _CellDraft | None:

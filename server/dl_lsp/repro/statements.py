@@ -43,8 +43,19 @@ def _leading_header_count(module: cst.Module) -> int:
         if index == 0 and _is_docstring(statement):
             count = 1
             continue
+        if _is_inert(statement):
+            continue  # a notebook magic's stand-in (``0``) between the imports
         break
     return count
+
+
+def _is_inert(statement: cst.BaseStatement) -> bool:
+    return (
+        isinstance(statement, cst.SimpleStatementLine)
+        and len(statement.body) == 1
+        and isinstance(statement.body[0], cst.Expr)
+        and isinstance(statement.body[0].value, cst.Integer)
+    )
 
 
 def _is_docstring(statement: cst.BaseStatement) -> bool:
