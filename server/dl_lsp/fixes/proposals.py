@@ -54,8 +54,9 @@ def proposals(document: CstDocument | TolerantDocument, finding: Finding) -> lis
                 edits = tolerant_edits(document, entry["edits"])
             if not edits or edits_conflict(edits):
                 continue
-            if not still_valid(document.text, apply_edits(document.text, edits)):
-                continue
+            fixed = apply_edits(document.text, edits)
+            if fixed == document.text or not still_valid(document.text, fixed):
+                continue  # a fix that changes nothing is no fix
         except Exception:  # FixRefused, or anything unexpected: this fix is dropped, never raised
             continue
         result.append(
