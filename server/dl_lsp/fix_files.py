@@ -16,6 +16,7 @@ crash leaves the original. A symbolic link is followed: its target is rewritten,
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 import tempfile
@@ -173,7 +174,5 @@ def _reason(error: BaseException) -> str:
 
 
 def _remove(path: str) -> None:
-    try:
+    with contextlib.suppress(OSError):
         os.unlink(path)
-    except OSError:
-        pass
