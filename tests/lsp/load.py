@@ -67,6 +67,19 @@ def rss_mb(pid: int) -> float | None:
     return None
 
 
+def start(server: RawServer) -> None:
+    """initialize and initialized, with a generous wait: the machine may be busy (no timing is
+    asserted here), and a client that resolves code actions."""
+    capabilities = {"textDocument": {"codeAction": {"resolveSupport": {"properties": ["edit"]}}}}
+    answer = server.request(
+        "initialize",
+        {"processId": None, "rootUri": None, "capabilities": capabilities},
+        timeout=120,
+    )
+    assert "error" not in answer, answer
+    server.notify("initialized", {})
+
+
 @dataclass
 class LoadReport:
     """What a load run saw."""
@@ -99,9 +112,7 @@ def storm(
     rng = random.Random(seed)
     report = LoadReport(documents, edits, 0)
     started = time.perf_counter()
-    server.initialize(
-        {"textDocument": {"codeAction": {"resolveSupport": {"properties": ["edit"]}}}}
-    )
+    start(server)
     for number in range(documents):
         server.open(uri_of(number), PROGRAM)
     for number in range(documents):
@@ -147,7 +158,7 @@ def disconnect_mid_request(documents: int = 20, requests: int = 200) -> int:
     """Open documents, fire requests, and close stdin without waiting: the exit code."""
     server = RawServer()
     try:
-        server.initialize()
+        start(server)
         for number in range(documents):
             server.open(uri_of(number), PROGRAM)
         for number in range(requests):
