@@ -143,8 +143,13 @@ def statements(depth: int = 2) -> st.SearchStrategy[str]:
 @st.composite
 def python_source(draw: st.DrawFn) -> str:
     """Arbitrary Python source, mostly valid (``ast.parse`` decides, nothing is filtered)."""
-    body = draw(st.lists(statements(), min_size=1, max_size=8))
-    return "\n".join(body) + draw(st.sampled_from(["\n", "", "\r\n", "\n\n# end\n"]))
+    body = "\n".join(draw(st.lists(statements(), min_size=1, max_size=8)))
+    if not parses(body):
+        # ``return``, ``break``, ``await`` at the top level: inside a function loop they are
+        # valid, so that most inputs reach the extraction and the checks, not only the parser.
+        wrapped = "async def main():\n    while True:\n" + textwrap.indent(body, "        ")
+        body = wrapped if parses(wrapped) else body
+    return body + draw(st.sampled_from(["\n", "", "\r\n", "\n\n# end\n"]))
 
 
 # -- deep-learning-shaped programs ------------------------------------------------------------
