@@ -317,7 +317,7 @@ class PeerClient(Client):
                 and params.get("version", version) in (version, None)
             )
 
-        return self.wait(wanted)[0]
+        return self.wait(wanted, timeout=60)[0]
 
 
 def server_commands() -> dict[str, list[str]]:
@@ -415,7 +415,13 @@ def line_count(folders: Sequence[Path]) -> tuple[int, int]:
 QUICK_PROGRAMS = ("examples", "tests/lsp/programs")
 
 
-def measure(quick: bool, servers: bool) -> dict[str, Any]:
+def save(result: dict[str, Any], output: Path | None) -> None:
+    """Write what is measured so far (a long run stopped midway still leaves its figures)."""
+    if output is not None:
+        output.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+
+
+def measure(quick: bool, servers: bool, output: Path | None = None) -> dict[str, Any]:
     ensure_peers()
     cores = os.cpu_count() or 1
     ours = [ROOT / folder for folder in (QUICK_PROGRAMS if quick else OUR_PROGRAMS)]
@@ -424,7 +430,7 @@ def measure(quick: bool, servers: bool) -> dict[str, Any]:
         make_corpus(generated, generated_lines(quick))
         corpus = [*ours, generated]
         files, lines = line_count(corpus)
-        checkers = measure_checkers(corpus, lines, 1 if quick else 2, quick)
+        checkers = measure_checkers(corpus, lines, 1, quick)
     widest = "1" if quick else "all"
     dl, flake8 = checkers["dl_lsp"], checkers["torchfix_flake8"]
     result: dict[str, Any] = {
@@ -458,11 +464,14 @@ def measure(quick: bool, servers: bool) -> dict[str, Any]:
             "2": round(dl["seconds_1"] / dl["seconds_2"], 2),
             "all": round(dl["seconds_1"] / dl["seconds_all"], 2),
         }
+    save(result, output)
     rows = findings_side_by_side(ours)
     result["findings_summary"] = findings_summary(rows)
     result["findings"] = rows
+    save(result, output)
     if servers:
-        result["servers"] = measure_servers(1_000, 10 if quick else 30)
+        result["servers"] = measure_servers(1_000, 10 if quick else 20)
+        save(result, output)
     return result
 
 
@@ -550,8 +559,10 @@ def main() -> None:
     parser.add_argument("--markdown", action="store_true", help="print the README tables")
     parser.add_argument("--findings", metavar="FILE", help="write the per-program findings")
     parser.add_argument("--no-servers", action="store_true", help="skip the language servers")
+    parser.add_argument("--output", metavar="FILE", help="keep the JSON up to date in FILE")
     args = parser.parse_args()
-    result = measure(args.quick, servers=not args.no_servers and not args.quick)
+    output = Path(args.output) if args.output else None
+    result = measure(args.quick, servers=not args.no_servers and not args.quick, output=output)
     if args.findings:
         Path(args.findings).write_text(json.dumps(result["findings"], indent=1) + "\n")
     if args.markdown:
