@@ -112,6 +112,11 @@ def _add_check_command(commands: Any) -> None:
     check.add_argument(
         "--no-config", action="store_true", help="ignore [tool.dl-lsp] in pyproject.toml"
     )
+    check.add_argument(
+        "--fix",
+        action="store_true",
+        help="apply the safe fixes to the files (written atomically), then report what is left",
+    )
     check.set_defaults(handler=run_check)
 
 
@@ -161,9 +166,25 @@ def run_check(args: argparse.Namespace) -> int:
         CheckTask(file, settings.merged(**overrides))
         for file, settings in _file_settings(discovery.files, use_config=not args.no_config)
     ]
+    if args.fix:
+        _fix_files(tasks, args.jobs)
     report = check_files(tasks, jobs=args.jobs)
     _write_report(report, args.format, rules)
     return report.exit_code()
+
+
+def _fix_files(tasks: Sequence[CheckTask], jobs: int | None) -> None:
+    """``--fix``: apply the safe fixes, saying on stderr what was fixed and what was left."""
+    from dl_lsp.fix_files import fix_files
+
+    outcomes = fix_files([(task.file, task.settings) for task in tasks], jobs)
+    for outcome in outcomes:
+        line = outcome.describe()
+        if line is not None:
+            print(line, file=sys.stderr)
+    fixed = sum(len(outcome.applied) for outcome in outcomes if outcome.changed)
+    files = sum(outcome.changed for outcome in outcomes)
+    print(f"dl-lsp: fixed {fixed} problem(s) in {files} file(s)", file=sys.stderr)
 
 
 def _setting_overrides(args: argparse.Namespace, rules: Sequence[Rule]) -> dict[str, Any]:

@@ -10,7 +10,7 @@ import os
 import sys
 import threading
 from collections.abc import Callable, Sequence
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 
 import cattrs
 from lsprotocol import types
@@ -27,6 +27,7 @@ from dl_lsp.lsp.extensions import extension_modules
 from dl_lsp.lsp.positions import UTF16
 from dl_lsp.lsp.protocol import DlLspProtocol
 from dl_lsp.lsp.settings import SettingsStore
+from dl_lsp.lsp.transport import ClientOutput
 from dl_lsp.lsp.workspace import ClosedFiles
 
 _LEVELS = {"error": 1, "warning": 2, "info": 3, "debug": 4}
@@ -210,11 +211,18 @@ def protocol_streams() -> tuple[BinaryIO, BinaryIO]:
     try:
         sys.stdout.flush()
         descriptor = sys.stdout.fileno()
-        transport = os.fdopen(os.dup(descriptor), "wb")
+        transport = ClientOutput(os.dup(descriptor), _input_descriptor())
         os.dup2(sys.stderr.fileno(), descriptor)
     except (OSError, ValueError, AttributeError):  # no real file descriptors: leave them be
         return sys.stdin.buffer, sys.stdout.buffer
-    return sys.stdin.buffer, transport
+    return sys.stdin.buffer, cast(BinaryIO, transport)
+
+
+def _input_descriptor() -> int | None:
+    try:
+        return sys.stdin.fileno()
+    except (OSError, ValueError, AttributeError):
+        return None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
