@@ -86,6 +86,10 @@ class NotebookSupport:
         self.notebooks: dict[str, OpenNotebook] = {}
         self.documents = DocumentStore()
         self._versions = itertools.count(1)
+        # Whether the client has asked for a cell's diagnostics (textDocument/diagnostic). VS
+        # Code's language client pulls only documents shown in a text tab, never notebook cells:
+        # until a client pulls a cell, cell diagnostics are pushed even to a pull client.
+        self.cells_pulled = False
         self.scheduler = AnalysisScheduler(
             self.documents,
             ls.settings_for,
@@ -175,10 +179,14 @@ class NotebookSupport:
         if result.skipped:
             self._ls.log_once(f"dl-lsp: not analysing {result.uri}: {result.skipped}")
         by_cell = self.cell_diagnostics(state, result)
-        if self._ls.pull_diagnostics:
+        if self._ls.pull_diagnostics and self.cells_pulled:
             if self._ls.supports_diagnostic_refresh:
                 self._ls.workspace_diagnostic_refresh(None)
             return
+        self.push(state, by_cell)
+
+    def push(self, state: OpenNotebook, by_cell: dict[str, list[types.Diagnostic]]) -> None:
+        """Publish the cells' diagnostics (and clear those of cells that have none now)."""
         for uri in sorted(set(by_cell) | state.published):
             items = by_cell.get(uri, [])
             self._ls.text_document_publish_diagnostics(
@@ -462,6 +470,11 @@ def in_cells_diagnostic(
         if place is None:
             return await handler(ls, params)
         state, _ = place
+        if not ls.notebooks.cells_pulled:
+            # This client pulls cells: from now on it gets them only so (never both ways).
+            ls.notebooks.cells_pulled = True
+            for notebook in ls.notebooks.notebooks.values():
+                ls.notebooks.push(notebook, {})
         result = await ls.notebooks.scheduler.current(state.uri)
         current = ls.notebooks.notebooks.get(state.uri)
         if result is None or current is None:
