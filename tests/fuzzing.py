@@ -15,9 +15,7 @@ The properties, on any text:
 
 from __future__ import annotations
 
-import ast
 import textwrap
-import warnings
 from collections.abc import Sequence
 
 from hypothesis import strategies as st
@@ -26,7 +24,7 @@ from dl_lsp.config import InputType, ProblemType, Settings
 from dl_lsp.engine import analyze_source
 from dl_lsp.findings import Finding
 from dl_lsp.fixes import FixProposal, apply_edits, fix_all, fixes_for, ignore_fix
-from dl_lsp.fixes.edits import LineIndex
+from dl_lsp.fixes.edits import LineIndex, parses
 from dl_lsp.fixes.tolerant import still_valid
 
 # -- small pieces ---------------------------------------------------------------------------
@@ -429,16 +427,6 @@ settings_variants = st.builds(
 
 
 # -- the properties -------------------------------------------------------------------------
-
-
-def parses(text: str) -> bool:
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return False
-    return True
 
 
 def check_analysis(text: str, settings: Settings | None = None) -> Sequence[Finding]:

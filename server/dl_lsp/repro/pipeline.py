@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from dl_lsp.engine import Analysis, analyze_source
 from dl_lsp.findings import BugType
+from dl_lsp.fixes.edits import parses
 from dl_lsp.repro.data import generate_data
 from dl_lsp.repro.datasets import procure_datasets
 from dl_lsp.repro.hyperparameters import initialise_hyperparameters
@@ -20,7 +21,7 @@ from dl_lsp.repro.outcome import Action, Gap, Missing, Options
 from dl_lsp.repro.pretrained import fetch_pretrained
 from dl_lsp.repro.scene import read_scene
 from dl_lsp.repro.stubs import stub_helpers
-from dl_lsp.repro.syntax import parses, repair_syntax
+from dl_lsp.repro.syntax import repair_syntax
 from dl_lsp.taxonomy import load_taxonomy
 
 # A6 and A10 are one step (the migration engine does both).

@@ -17,6 +17,8 @@ import textwrap
 import warnings
 from dataclasses import dataclass
 
+from dl_lsp.fixes.edits import parses
+
 ACTION = "A7"
 _MAX_REPAIRS = 80
 UNREPAIRED = "# dl-lsp repro: could not repair:"
@@ -54,16 +56,6 @@ class SyntaxRepair:
     text: str
     done: tuple[str, ...]
     failed: tuple[str, ...]
-
-
-def parses(text: str) -> bool:
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return False
-    return True
 
 
 def repair_syntax(text: str) -> SyntaxRepair:
