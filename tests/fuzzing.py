@@ -454,7 +454,7 @@ def check_fixes(text: str, settings: Settings | None = None) -> None:
     for finding in check_analysis(text, settings):
         for proposal in fixes_for(text, finding):
             once = applied(text, proposal)
-            _check_applied_once(once, finding, proposal, settings)
+            _check_applied_once(text, once, finding, proposal, settings)
         ignore = ignore_fix(text, finding)
         if ignore is not None:
             once = applied(text, ignore)
@@ -462,17 +462,33 @@ def check_fixes(text: str, settings: Settings | None = None) -> None:
 
 
 def _check_applied_once(
-    once: str, finding: Finding, proposal: FixProposal, settings: Settings | None
+    text_before: str, once: str, finding: Finding, proposal: FixProposal, settings: Settings | None
 ) -> None:
-    """The same fix, offered again for the same finding in the fixed text, changes nothing."""
+    """The same fix, offered again for the same finding in the fixed text, changes nothing,
+    unless the program repeats the code the fix changed (``nn.Softmax(), nn.Softmax()``): the
+    fix then deals with one copy at a time, and the next copy is a finding of its own."""
     again = analyze_source(once, path="fuzz.py", settings=settings).findings
     for other in again:
         if other.code != finding.code or other.span.line != finding.span.line:
+            continue
+        if _repeated_code(text_before, once, proposal):
             continue
         for repeated in fixes_for(once, other):
             if repeated.title == proposal.title:
                 twice = apply_edits(once, repeated.edits)
                 assert twice == once, (proposal, repeated, once, twice)
+
+
+def _repeated_code(before: str, after: str, proposal: FixProposal) -> bool:
+    """Whether every piece of code the fix changed is still in the fixed text (another copy)."""
+    index = LineIndex(before)
+    changed = []
+    for edit in proposal.edits:
+        start, end = index.offsets(edit.span)
+        piece = before[start:end].strip().strip(",").strip()
+        if piece:
+            changed.append(piece)
+    return bool(changed) and all(piece in after for piece in changed)
 
 
 def check_fix_all(text: str, settings: Settings | None = None) -> None:

@@ -50,3 +50,17 @@ def test_fix_all_is_valid_and_idempotent(text: str) -> None:
 @given(st.one_of(python_source(), damaged(python_source())))
 def test_fixes_of_arbitrary_source_keep_it_valid(text: str) -> None:
     check_fixes(text)
+
+
+def test_a_repeated_softmax_is_removed_one_copy_at_a_time() -> None:
+    """Found by this campaign: two ``nn.Softmax`` layers before CrossEntropyLoss. The fix
+    removes the first; the second is then the output's activation, a finding of its own."""
+    text = (
+        "import torch\nimport torch.nn as nn\n"
+        "model = nn.Sequential(\n    nn.Linear(1, 2),\n    nn.Softmax(dim=1),\n"
+        "    nn.Softmax(dim=1)\n)\n"
+        "criterion = nn.CrossEntropyLoss()\n"
+        "optimizer = torch.optim.SGD(model.parameters(), lr=0.01)\n"
+    )
+    check_fixes(text)
+    check_fix_all(text)
