@@ -471,24 +471,34 @@ def _check_applied_once(
     for other in again:
         if other.code != finding.code or other.span.line != finding.span.line:
             continue
-        if _repeated_code(text_before, once, proposal):
-            continue
         for repeated in fixes_for(once, other):
             if repeated.title == proposal.title:
+                if _repeated_code(text_before, once, proposal, repeated):
+                    continue
                 twice = apply_edits(once, repeated.edits)
                 assert twice == once, (proposal, repeated, once, twice)
 
 
-def _repeated_code(before: str, after: str, proposal: FixProposal) -> bool:
-    """Whether every piece of code the fix changed is still in the fixed text (another copy)."""
-    index = LineIndex(before)
-    changed = []
+def _repeated_code(before: str, after: str, proposal: FixProposal, again: FixProposal) -> bool:
+    """Whether the fix offered again acts on another copy of the code the first one changed
+    (``nn.Softmax(dim=1), nn.Softmax(dim=-1)``): code that was in the text before the first fix,
+    or that the first fix left in place, rather than code the first fix wrote."""
+    first = _changed_code(before, proposal)
+    second = _changed_code(after, again)
+    left_in_place = bool(first) and all(piece in after for piece in first)
+    already_there = bool(second) and all(piece in before for piece in second)
+    return left_in_place or already_there
+
+
+def _changed_code(text: str, proposal: FixProposal) -> list[str]:
+    index = LineIndex(text)
+    pieces = []
     for edit in proposal.edits:
         start, end = index.offsets(edit.span)
-        piece = before[start:end].strip().strip(",").strip()
+        piece = text[start:end].strip().strip(",").strip()
         if piece:
-            changed.append(piece)
-    return bool(changed) and all(piece in after for piece in changed)
+            pieces.append(piece)
+    return pieces
 
 
 def check_fix_all(text: str, settings: Settings | None = None) -> None:

@@ -64,3 +64,4 @@ def test_a_repeated_softmax_is_removed_one_copy_at_a_time() -> None:
     )
     check_fixes(text)
     check_fix_all(text)
+    check_fixes(text.replace("nn.Softmax(dim=1)\n)", "nn.Softmax(dim=-1)\n)"))
