@@ -13,9 +13,10 @@ import hashlib
 import json
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
+
+from dl_lsp.atomic import write_text_atomically
 
 _FORMAT = 1
 
@@ -80,13 +81,6 @@ def _store(target: Path, entry: dict[str, Any]) -> None:
         return  # dates or special floats: JSON cannot hold them exactly, so no cache
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".", suffix=".tmp")
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                stream.write(text)
-            os.replace(temporary, target)
-        except BaseException:
-            os.unlink(temporary)
-            raise
+        write_text_atomically(target, text)
     except OSError:
         pass

@@ -4,11 +4,11 @@ team's own reproduced-bug records."""
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
+
+from dl_lsp.atomic import write_text_atomically
 
 CSV_HELP = (
     "CSV with the header bug_type,information,edit_actions; one row per reproduced bug; bug_type "
@@ -59,7 +59,7 @@ def run_mine(args: argparse.Namespace) -> int:
     output = Path(args.output)
     content = taxonomy_toml(mined, Path(args.transactions).name, args.min_confidence)
     try:
-        _write_atomically(output, content)
+        write_text_atomically(output, content)
     except OSError as error:
         print(f"dl-lsp: error: cannot write {output}: {error}", file=sys.stderr)
         return 2
@@ -71,15 +71,3 @@ def run_mine(args: argparse.Namespace) -> int:
         )
     print(f"wrote {output}")
     return 0
-
-
-def _write_atomically(path: Path, content: str) -> None:
-    directory = path.parent if str(path.parent) else Path(".")
-    handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(content)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

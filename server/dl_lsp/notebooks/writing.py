@@ -8,14 +8,12 @@ back before it is written; the write is a temporary file and ``os.replace``.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import re
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
+from dl_lsp import atomic
 from dl_lsp.files import ReadProblem
 from dl_lsp.notebooks.json_positions import JsonNode
 from dl_lsp.notebooks.reading import Notebook, parse_notebook, source_nodes
@@ -65,22 +63,10 @@ def write_notebook(
 
 
 def write_text_atomically(path: Path, text: str) -> ReadProblem | None:
-    """Write ``text`` (UTF-8) through a temporary file in the same folder and ``os.replace``."""
-    folder = path.parent
+    """Write ``text`` (UTF-8) atomically (``dl_lsp.atomic``); a failure comes back in words."""
     try:
-        mode = path.stat().st_mode & 0o7777 if path.exists() else None
-        descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
+        atomic.write_text_atomically(path, text)
     except OSError as error:
-        return ReadProblem(f"cannot write {path}: {error.strerror or error}")
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        if mode is not None:
-            os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except OSError as error:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
         return ReadProblem(f"cannot write {path}: {error.strerror or error}")
     return None
 

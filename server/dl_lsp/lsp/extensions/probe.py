@@ -27,6 +27,7 @@ from pygls.capabilities import get_capability
 from pygls.exceptions import JsonRpcInvalidParams, JsonRpcInvalidRequest
 from pygls.uris import from_fs_path, to_fs_path
 
+from dl_lsp.atomic import write_text_atomically
 from dl_lsp.facts.span import Span
 from dl_lsp.findings import BugType, Finding, Severity
 from dl_lsp.lsp import diagnostics, sync
@@ -228,10 +229,7 @@ def write_report(path: str, markdown: str) -> str:
     folder = Path(tempfile.gettempdir()) / "dl-lsp-probe-reports"
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{Path(path).stem}-probe.md"
-    handle, temporary = tempfile.mkstemp(dir=folder, suffix=".md.tmp")
-    with os.fdopen(handle, "w", encoding="utf-8") as out:
-        out.write(markdown)
-    os.replace(temporary, target)
+    write_text_atomically(target, markdown)
     return str(target)
 
 

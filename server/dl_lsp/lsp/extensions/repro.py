@@ -7,7 +7,6 @@ for; nothing here imports a deep-learning framework.
 
 from __future__ import annotations
 
-import os
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,6 +16,7 @@ from lsprotocol import types
 from pygls.capabilities import get_capability
 from pygls.exceptions import JsonRpcInvalidParams
 
+from dl_lsp.atomic import write_text_atomically
 from dl_lsp.lsp.analysis import DocumentAnalysis
 from dl_lsp.lsp.code_actions import add_provider, workspace_edit
 
@@ -88,10 +88,7 @@ def _write_beside(document: Document, text: str) -> Path:
     stem = Path(document.path or "snippet.py").stem
     folder = Path(tempfile.mkdtemp(prefix="dl-lsp-repro-"))
     target = folder / f"{stem}.repro.py"
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.")
-    with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-        stream.write(text)
-    os.replace(temporary, target)
+    write_text_atomically(target, text)
     return target
 
 

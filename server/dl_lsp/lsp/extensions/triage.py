@@ -19,6 +19,8 @@ from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
 from pygls.uris import to_fs_path
 
+from dl_lsp.atomic import write_text_atomically
+
 if TYPE_CHECKING:
     from dl_lsp.lsp.server import DlLanguageServer
 
@@ -111,11 +113,8 @@ def _can_show(ls: DlLanguageServer) -> bool:
 async def _show(ls: DlLanguageServer, markdown: str) -> None:
     folder = Path(tempfile.gettempdir()) / "dl-lsp-triage"
     folder.mkdir(exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=folder, suffix=".tmp")
-    with os.fdopen(handle, "w", encoding="utf-8") as stream:
-        stream.write(markdown)
     target = folder / f"triage-{os.getpid()}.md"
-    os.replace(temporary, target)
+    write_text_atomically(target, markdown)
     await ls.window_show_document_async(
         types.ShowDocumentParams(uri=target.as_uri(), take_focus=False)
     )
