@@ -17,6 +17,7 @@ from functools import cached_property
 
 from dl_lsp.facts.span import Span
 from dl_lsp.reparse import reparse
+from dl_lsp.reuse import ReuseMemo
 
 # How many repairs to try before giving up on a file; larger files get fewer tries because
 # every try parses the whole text again.
@@ -67,13 +68,13 @@ class ParsedSource:
         self.text = text
         self.tree: ast.Module | None = None
         self.syntax_errors: tuple[SyntaxProblem, ...] = ()
-        # What extraction learnt of each statement (its calls), kept for the statements that a
-        # re-parse re-uses (``dl_lsp.extract.scopes.build_scopes`` fills and prunes it).
-        self.call_memo: dict[int, tuple[ast.stmt, list[ast.Call]]] = {}
+        # What extraction learnt of the statements, for the next version's analysis: the
+        # statements a re-parse keeps need not be read again (``dl_lsp.reuse``).
+        self.reuse = ReuseMemo()
         if previous is not None and previous.tree is not None and not previous.syntax_errors:
             self.tree = reparse(previous.text, previous.tree, text)
             if self.tree is not None:
-                self.call_memo = dict(previous.call_memo)
+                self.reuse = previous.reuse.carried()
         if self.tree is None:
             self.tree, self.syntax_errors = _parse_tolerantly(text)
         self.pragmas = read_pragmas(text) if "dl-lsp" in text else Pragmas()

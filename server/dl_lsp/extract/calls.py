@@ -11,9 +11,11 @@ from __future__ import annotations
 import ast
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from functools import partial
 
 from dl_lsp.extract.names import ImportTable
 from dl_lsp.extract.scopes import Scope
+from dl_lsp.reuse import Environment, ReuseMemo
 
 
 @dataclass(slots=True, eq=False)
@@ -40,7 +42,13 @@ class CallSite:
 class CallIndex:
     """Every call of a file (outside lambdas), with its names, grouped by name."""
 
-    def __init__(self, scopes: list[Scope], imports: ImportTable) -> None:
+    def __init__(
+        self,
+        scopes: list[Scope],
+        imports: ImportTable,
+        memo: ReuseMemo | None = None,
+        environment: Environment = (),
+    ) -> None:
         self.sites: list[CallSite] = []
         # The qualified name of every callee (None when it is no dotted name).
         self.qualified_callees: dict[ast.AST, str | None] = {}
@@ -49,19 +57,26 @@ class CallIndex:
         self._by_scope: dict[int, list[tuple[ast.stmt, list[CallSite]]]] = {}
         # One loop over every call of the file (the hottest in building the context).
         sites, by_node, by_name = self.sites, self._by_node, self._by_name
-        qualified_callees, qualify = self.qualified_callees, imports.qualify
+        qualified_callees = self.qualified_callees
         for scope in scopes:
             statements = self._by_scope[id(scope)] = []
             for position, (statement, calls) in enumerate(scope.calls):
+                if not calls:
+                    statements.append((statement, []))
+                    continue
+                names = (
+                    _names_of(calls, imports)
+                    if memo is None
+                    else memo.result(
+                        "call names", statement, environment, partial(_names_of, calls, imports)
+                    )
+                )
                 statement_sites: list[CallSite] = []
-                for call in calls:
-                    func = call.func
-                    resolved = qualified_callees[func] = qualify(func)
-                    qualified = resolved or ""
-                    method, written, name = _call_names(func, qualified)
+                for call, (resolved, method, written, name) in zip(calls, names, strict=True):
+                    qualified_callees[call.func] = resolved
                     site = CallSite(
                         call,
-                        qualified,
+                        resolved or "",
                         name,
                         method,
                         written,
@@ -103,6 +118,19 @@ class CallIndex:
             return list(found[0])
         unique = {site.order: site for sites in found for site in sites}
         return [unique[order] for order in sorted(unique)]
+
+
+_Names = tuple[str | None, str | None, str | None, str]
+
+
+def _names_of(calls: list[ast.Call], imports: ImportTable) -> list[_Names]:
+    """(qualified callee or None, method, written name, name) of each call."""
+    names: list[_Names] = []
+    for call in calls:
+        func = call.func
+        resolved = imports.qualify(func)
+        names.append((resolved, *_call_names(func, resolved or "")))
+    return names
 
 
 def _call_names(func: ast.expr, qualified: str) -> tuple[str | None, str | None, str]:

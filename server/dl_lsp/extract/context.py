@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from dl_lsp.extract.calls import CallIndex
 from dl_lsp.extract.names import ImportTable
 from dl_lsp.extract.scopes import ConstantResolver, Scope, build_scopes
 from dl_lsp.facts import Framework, Span
+from dl_lsp.reuse import Environment, ReuseMemo
 from dl_lsp.source import ParsedSource
+
+Result = TypeVar("Result")
 
 
 @dataclass
@@ -25,14 +30,34 @@ class ExtractionContext:
     # Results that more than one family reads, computed once by the first that asks
     # (``devices.loop_flows``).
     shared: dict[str, object] = field(default_factory=dict)
+    # Results of earlier analyses for the statements an edit kept (``dl_lsp.reuse``).
+    memo: ReuseMemo = field(default_factory=ReuseMemo)
+    environment: Environment = ()
 
     @classmethod
     def create(cls, source: ParsedSource, tree: ast.Module) -> ExtractionContext:
-        scopes = build_scopes(tree, source.call_memo if tree is source.tree else None)
+        memo = source.reuse if tree is source.tree else ReuseMemo()
+        scopes = build_scopes(tree, memo)
         statements = (statement for scope in scopes for statement in scope.statements)
         imports = ImportTable.from_statements(statements)
-        calls = CallIndex(scopes, imports)
-        return cls(source, tree, imports, scopes, calls, _qualified=dict(calls.qualified_callees))
+        environment = environment_of(imports, scopes[0])
+        calls = CallIndex(scopes, imports, memo, environment)
+        return cls(
+            source,
+            tree,
+            imports,
+            scopes,
+            calls,
+            _qualified=dict(calls.qualified_callees),
+            memo=memo,
+            environment=environment,
+        )
+
+    def reused(self, family: str, node: ast.AST, compute: Callable[[], Result]) -> Result:
+        """What ``compute`` finds for ``node``, kept from an earlier version when the node and
+        the file-wide environment (imports, module assignments) are the same. ``compute`` must
+        read nothing else of the file than the node, its scope and that environment."""
+        return self.memo.result(family, node, self.environment, compute)
 
     @property
     def dominant(self) -> Framework | None:
@@ -53,6 +78,28 @@ class ExtractionContext:
         except KeyError:
             qualified = self._qualified[node] = self.imports.qualify(node)
             return qualified
+
+
+def environment_of(imports: ImportTable, module: Scope) -> Environment:
+    """The file-wide inputs of per-statement extraction: the imports and the module's assignment
+    history (line and value of each; a function's own assignments come with its node)."""
+    assignments = tuple(
+        (name, tuple((line, _value_key(value)) for line, value in history))
+        for name, history in module.assignments.items()
+    )
+    return (
+        tuple(imports.bindings.items()),
+        imports.keras_score,
+        imports.torch_score,
+        assignments,
+    )
+
+
+def _value_key(value: ast.expr) -> object:
+    # Markers such as ``<loop>`` are made afresh by every analysis: compare them by name.
+    if isinstance(value, ast.Name) and not hasattr(value, "lineno"):
+        return value.id
+    return value
 
 
 def keyword(call: ast.Call, *names: str) -> ast.expr | None:

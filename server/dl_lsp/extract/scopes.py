@@ -6,6 +6,9 @@ import ast
 import operator
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
+
+from dl_lsp.reuse import ReuseMemo
 
 MODULE_SCOPE = "<module>"
 
@@ -94,18 +97,11 @@ def iter_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
         stack.extend(reversed(children))
 
 
-CallMemo = dict[int, tuple[ast.stmt, list[ast.Call]]]
-"""``own_calls`` of statements, under ``id(statement)``: an edit re-parses only the statements
-it touched (``dl_lsp.reparse``), and the calls of the others are known already."""
-
-
-def build_scopes(tree: ast.Module, memo: CallMemo | None = None) -> list[Scope]:
+def build_scopes(tree: ast.Module, memo: ReuseMemo | None = None) -> list[Scope]:
     """The module scope and one scope per function (methods included), parents linked.
 
-    With a ``memo``, the calls of statements found there are re-used, and the memo is left
-    holding exactly the statements of this tree."""
-    known: CallMemo = memo if memo is not None else {}
-    used: CallMemo = {}
+    With a ``memo``, the calls of statements it knows are re-used (they depend on nothing but
+    the statement)."""
     module = Scope(MODULE_SCOPE, tree, None)
     scopes = [module]
     pending: list[tuple[list[ast.stmt], Scope, str]] = [(tree.body, module, "")]
@@ -113,11 +109,11 @@ def build_scopes(tree: ast.Module, memo: CallMemo | None = None) -> list[Scope]:
         body, scope, prefix = pending.pop()
         for statement in iter_statements(body):
             scope.statements.append(statement)
-            entry = known.get(id(statement))
             calls = (
-                entry[1] if entry is not None and entry[0] is statement else own_calls(statement)
+                own_calls(statement)
+                if memo is None
+                else memo.result("calls", statement, (), partial(own_calls, statement))
             )
-            used[id(statement)] = (statement, calls)
             scope.calls.append((statement, calls))
             _record_assignment(scope, statement)
             if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -127,9 +123,6 @@ def build_scopes(tree: ast.Module, memo: CallMemo | None = None) -> list[Scope]:
                 pending.append((statement.body, child, f"{prefix}{statement.name}."))
             elif isinstance(statement, ast.ClassDef):
                 pending.append((statement.body, scope, f"{prefix}{statement.name}."))
-    if memo is not None:
-        memo.clear()
-        memo.update(used)
     return scopes
 
 

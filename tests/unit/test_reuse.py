@@ -1,0 +1,109 @@
+"""Analysing an edited version with the previous parse (re-parse + re-used extraction) finds
+exactly the facts and findings that a fresh analysis finds."""
+
+from __future__ import annotations
+
+import random
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dl_lsp.engine import Analysis, analyze_source
+
+TESTS = Path(__file__).parents[1]
+PROGRAMS = sorted(
+    [
+        *TESTS.glob("corpus/*/buggy.py"),
+        *TESTS.glob("lsp/programs/*.py"),
+        *TESTS.glob("clean_corpus/**/*.py"),
+        *(TESTS.parent / "examples").glob("*.py"),
+    ]
+)
+_IDENTIFIER = re.compile(r"\b(model|net|x_train|y_train|lr|batch_size|epochs|optimizer|loss)\b")
+_STRING = re.compile(r"'(relu|softmax|sigmoid|tanh|adam|sgd|mse)'|\"(relu|softmax|sigmoid|adam)\"")
+_WORDS = ["model", "net", "x_train", "data", "lr", "batch_size", "loss", "criterion"]
+_IMPORTS = [
+    "import torch.nn as nn",
+    "from torch import nn",
+    "import torch.nn.functional as F",
+    "from keras import layers as L",
+    "from tensorflow.keras.layers import Dense",
+    "from tensorflow import keras",
+    "import keras",
+    "",
+]
+_STRINGS = ["'relu'", "'softmax'", "'sigmoid'", "'linear'", "'adam'", "'mse'"]
+
+
+def edited(text: str, rng: random.Random) -> str:
+    """One edit of a kind typed in an editor, at a random line: a digit changed, a name or a
+    string swapped, a line commented out or back in, a line added or removed, an import."""
+    lines = text.split("\n")
+    index = rng.randrange(len(lines))
+    line = lines[index]
+    indent = line[: len(line) - len(line.lstrip())]
+    kind = rng.randrange(7)
+    if kind == 0 and any(c.isdigit() for c in line):
+        digits = [i for i, c in enumerate(line) if c.isdigit()]
+        at = rng.choice(digits)
+        lines[index] = line[:at] + str(rng.randrange(10)) + line[at + 1 :]
+    elif kind == 1 and _IDENTIFIER.search(line):
+        lines[index] = _IDENTIFIER.sub(rng.choice(_WORDS), line, count=1)
+    elif kind == 2 and _STRING.search(line):
+        lines[index] = _STRING.sub(rng.choice(_STRINGS), line, count=1)
+    elif kind == 3 and line.strip():
+        stripped = line.lstrip()
+        lines[index] = indent + (stripped[2:] if stripped.startswith("# ") else "# " + stripped)
+    elif kind == 4:
+        lines.insert(index + 1, indent + rng.choice(["x = 1", "lr = 0.5", "pass", "print(model)"]))
+    elif kind == 5 and len(lines) > 2:
+        del lines[index]
+    else:
+        lines.insert(0, rng.choice(_IMPORTS))
+    return "\n".join(lines)
+
+
+def same_as_fresh(incremental: Analysis, text: str, label: str) -> None:
+    fresh = analyze_source(text, "program.py")
+    assert incremental.source.syntax_errors == fresh.source.syntax_errors, label
+    assert incremental.facts == fresh.facts, label
+    assert incremental.findings == fresh.findings, label
+
+
+@pytest.mark.parametrize("path", PROGRAMS, ids=lambda path: str(path.relative_to(TESTS.parent)))
+def test_a_chain_of_edits_analysed_incrementally_matches_fresh_analyses(path: Path) -> None:
+    rng = random.Random(path.name)
+    text = path.read_text(encoding="utf-8")
+    analysis = analyze_source(text, "program.py")
+    for step in range(8):
+        text = edited(text, rng)
+        analysis = analyze_source(text, "program.py", previous=analysis.source)
+        same_as_fresh(analysis, text, f"{path.name}, edit {step}")
+
+
+def test_typing_in_one_function_reuses_what_was_learnt_of_the_others() -> None:
+    text = (TESTS.parent / "examples" / "cifar10_cnn_high_lr.py").read_text(encoding="utf-8")
+    text += "\n\ndef head():\n    return keras.layers.Dense(10, activation='relu')\n"
+    first = analyze_source(text, "program.py")
+    edit = text.replace("Dense(10, activation='relu')", "Dense(12, activation='relu')")
+    second = analyze_source(edit, "program.py", previous=first.source)
+    assert second.source.reuse.hits > 0
+    same_as_fresh(second, edit, "the head edited")
+
+
+SEEDS = [path for path in PROGRAMS if "lsp/programs" in str(path) or "examples" in str(path)]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(SEEDS), st.integers(0, 2**32 - 1))
+def test_random_edit_chains_match_fresh_analyses(path: Path, seed: int) -> None:
+    rng = random.Random(seed)
+    text = path.read_text(encoding="utf-8")
+    analysis = analyze_source(text, "program.py")
+    for step in range(5):
+        text = edited(text, rng)
+        analysis = analyze_source(text, "program.py", previous=analysis.source)
+        same_as_fresh(analysis, text, f"{path.name}, seed {seed}, edit {step}")
