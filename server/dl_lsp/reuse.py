@@ -15,25 +15,38 @@ analysis used (``carried``), so that it never holds nodes of older versions.
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import TypeVar
 
 Result = TypeVar("Result")
 
 Environment = tuple[object, ...]
-"""The file-wide inputs of a memoised result, compared with ``==`` (nodes by identity)."""
+"""The file-wide inputs of memoised results, compared with ``==`` (nodes by identity)."""
 
-# The node a result was computed for, the environment it was computed in, the result.
-_Entry = tuple[ast.AST, Environment, object]
+# The node a result was computed for, the environment and the key it was computed with, the result.
+_Entry = tuple[ast.AST, Environment, Hashable, object]
 
 
 class ReuseMemo:
-    """Results per (family, node), valid for one environment."""
+    """Results per (family, node), valid for one environment and key."""
 
-    def __init__(self, previous: dict[tuple[str, int], _Entry] | None = None) -> None:
+    def __init__(
+        self,
+        previous: dict[tuple[str, int], _Entry] | None = None,
+        environment: Environment | None = None,
+    ) -> None:
         self._previous = previous or {}
         self._current: dict[tuple[str, int], _Entry] = {}
+        self._environment = environment
         self.hits = 0  # results handed back rather than computed
+
+    def environment(self, candidate: Environment) -> Environment:
+        """``candidate``, or the equal environment of the last analysis: then every entry is
+        checked by identity rather than compared item by item."""
+        if self._environment is not None and self._environment == candidate:
+            return self._environment
+        self._environment = candidate
+        return candidate
 
     def result(
         self,
@@ -41,21 +54,28 @@ class ReuseMemo:
         node: ast.AST,
         environment: Environment,
         compute: Callable[[], Result],
+        key: Hashable = None,
     ) -> Result:
-        """The result of ``compute`` for ``node``: kept from before, or computed now."""
-        key = (family, id(node))
-        entry = self._current.get(key) or self._previous.get(key)
-        if entry is not None and entry[0] is node and entry[1] == environment:
-            self._current[key] = entry
+        """The result of ``compute`` for ``node`` (with ``key``, when the same node is read in
+        more than one way): kept from before, or computed now."""
+        slot = (family, id(node))
+        entry = self._current.get(slot) or self._previous.get(slot)
+        if (
+            entry is not None
+            and entry[0] is node
+            and (entry[1] is environment or entry[1] == environment)
+            and entry[2] == key
+        ):
+            self._current[slot] = entry
             self.hits += 1
-            return entry[2]  # type: ignore[return-value]
+            return entry[3]  # type: ignore[return-value]
         value = compute()
-        self._current[key] = (node, environment, value)
+        self._current[slot] = (node, environment, key, value)
         return value
 
     def carried(self) -> ReuseMemo:
         """The memo for the next version's parse: the entries this parse's analysis used."""
-        return ReuseMemo(dict(self._current))
+        return ReuseMemo(dict(self._current), self._environment)
 
     def __len__(self) -> int:
         return len(self._current)

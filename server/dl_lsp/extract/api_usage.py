@@ -14,7 +14,7 @@ import re
 import sys
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 from dl_lsp.extract.context import ExtractionContext
@@ -343,39 +343,70 @@ _IMPORT_FROM = re.compile(r"from\s+([A-Za-z_][\w.]*)")
 
 
 @dataclass
-class _Collector:
-    context: ExtractionContext
-    table: MigrationTable
+class _Usage:
+    """What one statement (its own expressions) uses: kept per statement (``context.reused``),
+    so it holds facts only, never the context."""
+
     references: list[ApiReference] = field(default_factory=list)
     methods: list[MethodCall] = field(default_factory=list)
     imports: list[ImportFact] = field(default_factory=list)
-    defined: set[str] = field(default_factory=set)
-    keras_namespaces: dict[str, Span] = field(default_factory=dict)
-    roots: set[str] = field(default_factory=set)
+    defined: list[str] = field(default_factory=list)
+    # Keras namespaces in the order they are met (the first place of each is reported).
+    keras_namespaces: list[tuple[str, Span]] = field(default_factory=list)
+    roots: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Collector(_Usage):
+    context: ExtractionContext = field(kw_only=True)
+    table: MigrationTable = field(kw_only=True)
+
+    def usage(self) -> _Usage:
+        return _Usage(
+            self.references,
+            self.methods,
+            self.imports,
+            self.defined,
+            self.keras_namespaces,
+            self.roots,
+        )
 
 
 def extract_api_usage(context: ExtractionContext) -> ApiUsageFacts:
     """What the file uses of the APIs the migration tables name."""
     table = migration_table()
-    collector = _Collector(context, table)
-    for scope in context.scopes:
-        for statement, calls in scope.calls:
-            if isinstance(statement, (ast.Import, ast.ImportFrom)):
-                _collect_import(collector, statement)
-            elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                collector.defined.add(statement.name)
-            for call in calls:
-                _collect_call(collector, call)
+    found = [
+        context.reused("api usage", statement, partial(_usage, context, table, statement, calls))
+        for scope in context.scopes
+        for statement, calls in scope.calls
+    ]
+    keras_namespaces: dict[str, Span] = {}
+    for usage in found:
+        for namespace, span in usage.keras_namespaces:
+            keras_namespaces.setdefault(namespace, span)
     return ApiUsageFacts(
-        references=tuple(collector.references),
-        methods=tuple(collector.methods),
-        imports=tuple(collector.imports),
+        references=tuple(item for usage in found for item in usage.references),
+        methods=tuple(item for usage in found for item in usage.methods),
+        imports=tuple(item for usage in found for item in usage.imports),
         scalar_indexes=tuple(_scalar_indexes(context, table)),
         bindings=tuple(context.imports.bindings.items()),
-        defined=frozenset(collector.defined),
-        keras_namespaces=tuple(collector.keras_namespaces.items()),
-        imported_roots=frozenset(collector.roots),
+        defined=frozenset(name for usage in found for name in usage.defined),
+        keras_namespaces=tuple(keras_namespaces.items()),
+        imported_roots=frozenset(root for usage in found for root in usage.roots),
     )
+
+
+def _usage(
+    context: ExtractionContext, table: MigrationTable, statement: ast.stmt, calls: list[ast.Call]
+) -> _Usage:
+    collector = _Collector(context=context, table=table)
+    if isinstance(statement, (ast.Import, ast.ImportFrom)):
+        _collect_import(collector, statement)
+    elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        collector.defined.append(statement.name)
+    for call in calls:
+        _collect_call(collector, call)
+    return collector.usage()
 
 
 def _collect_import(collector: _Collector, statement: ast.Import | ast.ImportFrom) -> None:
@@ -394,7 +425,7 @@ def _collect_import(collector: _Collector, statement: ast.Import | ast.ImportFro
         )
         _note_root(collector, module, span)
         if module == "tensorflow" and any(alias.name == "keras" for alias in statement.names):
-            collector.keras_namespaces.setdefault("tensorflow.keras", span)
+            collector.keras_namespaces.append(("tensorflow.keras", span))
         return
     for alias in statement.names:
         if namespace_of(alias.name) is None:
@@ -415,9 +446,9 @@ def _note_root(collector: _Collector, module: str, span: Span) -> None:
     namespace = namespace_of(module)
     if namespace is None:
         return
-    collector.roots.add(module.split(".", 1)[0])
+    collector.roots.append(module.split(".", 1)[0])
     if namespace in KERAS_NAMESPACES:
-        collector.keras_namespaces.setdefault(namespace, span)
+        collector.keras_namespaces.append((namespace, span))
 
 
 def _from_module_span(collector: _Collector, statement: ast.ImportFrom) -> Span | None:
@@ -461,7 +492,7 @@ def _collect_call(collector: _Collector, call: ast.Call) -> None:
     written = dotted_name(func) or qualified
     bound = written.split(".", 1)[0] in bindings
     if bound and namespace in KERAS_NAMESPACES:
-        collector.keras_namespaces.setdefault(namespace, context.span(func))
+        collector.keras_namespaces.append((namespace, context.span(func)))
     if _wanted(table, qualified, namespace, call):
         collector.references.append(
             ApiReference(

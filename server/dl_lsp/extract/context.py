@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -40,7 +40,7 @@ class ExtractionContext:
         scopes = build_scopes(tree, memo)
         statements = (statement for scope in scopes for statement in scope.statements)
         imports = ImportTable.from_statements(statements)
-        environment = environment_of(imports, scopes[0])
+        environment = memo.environment(environment_of(imports, scopes[0]))
         calls = CallIndex(scopes, imports, memo, environment)
         return cls(
             source,
@@ -53,11 +53,15 @@ class ExtractionContext:
             environment=environment,
         )
 
-    def reused(self, family: str, node: ast.AST, compute: Callable[[], Result]) -> Result:
-        """What ``compute`` finds for ``node``, kept from an earlier version when the node and
-        the file-wide environment (imports, module assignments) are the same. ``compute`` must
-        read nothing else of the file than the node, its scope and that environment."""
-        return self.memo.result(family, node, self.environment, compute)
+    def reused(
+        self, family: str, node: ast.AST, compute: Callable[[], Result], key: Hashable = None
+    ) -> Result:
+        """What ``compute`` finds for ``node``, kept from an earlier version when the node, the
+        file-wide environment (imports, module assignments) and ``key`` are the same.
+        ``compute`` must read nothing else of the file than the node, the scope it is in, that
+        environment and what ``key`` stands for; its result must hold no reference to the
+        context (the memo outlives it)."""
+        return self.memo.result(family, node, self.environment, compute, key)
 
     @property
     def dominant(self) -> Framework | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import cast
+from functools import partial
 
 from dl_lsp.extract.catalog import (
     ACTIVATION_ALIASES,
@@ -47,17 +47,14 @@ _Layer = tuple[LayerFact, Framework]
 def shared_layer_from_call(
     call: ast.Call, scope: Scope, context: ExtractionContext
 ) -> _Layer | None:
-    """``layer_from_call`` read once per call and scope: Sequential models, module classes and
-    the shape tracer read the same constructor calls. (The functional tracer, which may read
-    one call twice for a shared layer, builds its own facts.)"""
-    shared = context.shared.get("layers")
-    if shared is None:
-        shared = context.shared["layers"] = {}
-    cache = cast("dict[tuple[ast.Call, int], _Layer | None]", shared)
-    key = (call, id(scope))
-    if key not in cache:
-        cache[key] = layer_from_call(call, scope, context)
-    return cache[key]
+    """``layer_from_call`` read once per call and scope, and kept for the next version while
+    the call is not edited: Sequential models, module classes and the shape tracer read the
+    same constructor calls. (The functional tracer, which may read one call twice for a shared
+    layer, builds its own facts.)"""
+    # The scope matters: constants are looked up from it. A function's scope is known by its
+    # node; there is one module scope.
+    key = scope.node if scope.parent is not None else None
+    return context.reused("layer", call, partial(layer_from_call, call, scope, context), key)
 
 
 def normalise_activation(

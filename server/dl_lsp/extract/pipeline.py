@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, replace
+from functools import partial
 
 from dl_lsp.extract.calls import CallSite
 from dl_lsp.extract.context import ExtractionContext, argument, keyword
@@ -213,6 +214,18 @@ def first(state: State) -> Value:
     return state
 
 
+@dataclass(frozen=True)
+class _FunctionFacts:
+    """What one function's body adds, and the report keys it used."""
+
+    unshuffled: tuple[ShuffleFact, ...]
+    leaks: tuple[LeakFact, ...]
+    one_hot_targets: tuple[OneHotTargetFact, ...]
+    uint8_casts: tuple[Uint8CastFact, ...]
+    channels_last: tuple[ChannelsLastInputFact, ...]
+    reported: frozenset[tuple[str, int, int]]
+
+
 class PipelineFlow:
     """Runs the value states through every scope and records the facts."""
 
@@ -230,11 +243,42 @@ class PipelineFlow:
 
     def run(self) -> None:
         self._survey_classes()
-        for scope in self.context.scopes:
-            env: dict[str, State] = {}
-            self._run_scope(scope, env)
-            if scope.parent is None:
-                self.module_env = env
+        module, *functions = self.context.scopes
+        self._run_scope(module, self.module_env)
+        # A function's facts depend on its own node and on what the module holds at its end:
+        # kept for the next version while both stay the same.
+        outside = (tuple(self.module_env.items()), tuple(self.dataset_classes.items()))
+        for scope in functions:
+            found = self.context.reused(
+                "pipeline", scope.node, partial(self._function_facts, scope), outside
+            )
+            self._take(found)
+
+    def _function_facts(self, scope: Scope) -> _FunctionFacts:
+        """The facts of one function's body, found on their own (``_take`` merges them)."""
+        flow = PipelineFlow(self.context)
+        flow.module_env, flow.dataset_classes = self.module_env, self.dataset_classes
+        flow._run_scope(scope, {})
+        return _FunctionFacts(
+            tuple(flow.unshuffled),
+            tuple(flow.leaks),
+            tuple(flow.one_hot_targets),
+            tuple(flow.uint8_casts),
+            tuple(flow.channels_last),
+            frozenset(flow.reported),
+        )
+
+    def _take(self, found: _FunctionFacts) -> None:
+        self.unshuffled += found.unshuffled
+        # A leak is reported once, at the fit that caused it, which may lie outside the function.
+        for leak in found.leaks:
+            key = ("leak", leak.span.line, leak.span.column)
+            if key not in self.reported:
+                self.leaks.append(leak)
+        self.one_hot_targets += found.one_hot_targets
+        self.uint8_casts += found.uint8_casts
+        self.channels_last += found.channels_last
+        self.reported |= found.reported
 
     def _survey_classes(self) -> None:
         for statement in self.context.module_scope.statements:
