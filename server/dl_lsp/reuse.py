@@ -19,33 +19,41 @@ from collections.abc import Callable, Hashable
 from typing import TypeVar
 
 Result = TypeVar("Result")
+Key = TypeVar("Key", bound=Hashable)
 
 Environment = tuple[object, ...]
 """The file-wide inputs of memoised results, compared with ``==`` (nodes by identity)."""
 
-# The node a result was computed for, the environment and the key it was computed with, the result.
-_Entry = tuple[ast.AST, Environment, Hashable, object]
+_MISSING = object()
+
+# The environment and the key a result was computed with, and the result.
+_Entry = tuple[Environment, Hashable, object]
+# Per family, the entries under the node they were computed for (nodes hash by identity).
+_Entries = dict[str, dict[ast.AST, _Entry]]
 
 
 class ReuseMemo:
-    """Results per (family, node), valid for one environment and key."""
+    """Results per family and node, valid for one environment and key."""
 
     def __init__(
         self,
-        previous: dict[tuple[str, int], _Entry] | None = None,
-        environment: Environment | None = None,
+        previous: _Entries | None = None,
+        canonical: dict[str, Hashable] | None = None,
     ) -> None:
         self._previous = previous or {}
-        self._current: dict[tuple[str, int], _Entry] = {}
-        self._environment = environment
+        self._current: _Entries = {}
+        self._canonical = canonical or {}
+        self._next_canonical: dict[str, Hashable] = {}
         self.hits = 0  # results handed back rather than computed
 
-    def environment(self, candidate: Environment) -> Environment:
-        """``candidate``, or the equal environment of the last analysis: then every entry is
-        checked by identity rather than compared item by item."""
-        if self._environment is not None and self._environment == candidate:
-            return self._environment
-        self._environment = candidate
+    def canonical(self, name: str, candidate: Key) -> Key:
+        """``candidate``, or the equal value of the same name from the last analysis: results
+        keyed by it are then checked by identity rather than compared item by item."""
+        known = self._canonical.get(name, _MISSING)
+        if known is not _MISSING and known == candidate:
+            self._next_canonical[name] = known
+            return known
+        self._next_canonical[name] = candidate
         return candidate
 
     def result(
@@ -58,24 +66,30 @@ class ReuseMemo:
     ) -> Result:
         """The result of ``compute`` for ``node`` (with ``key``, when the same node is read in
         more than one way): kept from before, or computed now."""
-        slot = (family, id(node))
-        entry = self._current.get(slot) or self._previous.get(slot)
+        current = self._current.get(family)
+        if current is None:
+            current = self._current[family] = {}
+        entry = current.get(node)
+        if entry is None:
+            entry = self._previous.get(family, {}).get(node)
         if (
             entry is not None
-            and entry[0] is node
-            and (entry[1] is environment or entry[1] == environment)
-            and entry[2] == key
+            and (entry[0] is environment or entry[0] == environment)
+            and (entry[1] is key or entry[1] == key)
         ):
-            self._current[slot] = entry
+            current[node] = entry
             self.hits += 1
-            return entry[3]  # type: ignore[return-value]
+            return entry[2]  # type: ignore[return-value]
         value = compute()
-        self._current[slot] = (node, environment, key, value)
+        current[node] = (environment, key, value)
         return value
 
     def carried(self) -> ReuseMemo:
         """The memo for the next version's parse: the entries this parse's analysis used."""
-        return ReuseMemo(dict(self._current), self._environment)
+        return ReuseMemo(
+            {family: dict(entries) for family, entries in self._current.items()},
+            {**self._canonical, **self._next_canonical},
+        )
 
     def __len__(self) -> int:
-        return len(self._current)
+        return sum(len(entries) for entries in self._current.values())

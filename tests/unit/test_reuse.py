@@ -68,6 +68,8 @@ def edited(text: str, rng: random.Random) -> str:
 
 def same_as_fresh(incremental: Analysis, text: str, label: str) -> None:
     fresh = analyze_source(text, "program.py")
+    assert not fresh.failures, label
+    assert not incremental.failures, label
     assert incremental.source.syntax_errors == fresh.source.syntax_errors, label
     assert incremental.facts == fresh.facts, label
     assert incremental.findings == fresh.findings, label
@@ -107,3 +109,95 @@ def test_random_edit_chains_match_fresh_analyses(path: Path, seed: int) -> None:
         text = edited(text, rng)
         analysis = analyze_source(text, "program.py", previous=analysis.source)
         same_as_fresh(analysis, text, f"{path.name}, seed {seed}, edit {step}")
+
+
+# Edits outside a function that change what is found inside it, keeping every line where it was
+# (so the function's node is kept): the results kept for the function must not survive them.
+MNIST = """from tensorflow import keras
+from tensorflow.keras import layers
+{imports}
+UNITS = {units}
+(x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
+{scale}
+
+def build():
+    model = keras.Sequential([layers.Flatten(), layers.Dense(UNITS, activation="softmax")])
+    model.compile(optimizer="adam", loss="categorical_crossentropy")
+    return model
+
+
+def train():
+    model = build()
+    model.fit(x_train, y_train, batch_size=32, epochs=2)
+"""
+TORCH_IMAGES = """import cv2
+import numpy as np
+import torch
+from torch import nn
+
+images = []
+for path in paths:
+    images.append({read})
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 8, 3)
+
+    def forward(self, x):
+        return self.conv(x)
+
+
+def predict(net):
+    return net(torch.tensor(images, dtype=torch.float32))
+"""
+SEEDED = """import random
+import numpy as np
+
+
+def main():
+    set_seed(0)
+    x = np.random.rand(10)
+    random.shuffle(x)
+
+
+def {helper}(seed):
+    np.random.seed(seed)
+"""
+MNIST_PLAIN = MNIST.format(imports="import os", units=10, scale="pass")
+
+SCENARIOS = {
+    "a module constant read by a layer": (
+        MNIST_PLAIN,
+        MNIST.format(imports="import os", units=1, scale="pass"),
+    ),
+    "inputs scaled in place at module level": (
+        MNIST_PLAIN,
+        MNIST.format(imports="import os", units=10, scale="x_train /= 255.0"),
+    ),
+    "an import that renames a layer module": (
+        MNIST_PLAIN,
+        MNIST.format(imports="import torch.nn as layers", units=10, scale="pass"),
+    ),
+    "images read into a list at module level": (
+        TORCH_IMAGES.format(read="path"),
+        TORCH_IMAGES.format(read="cv2.imread(path)"),
+    ),
+    "a seeding helper defined in the file": (
+        SEEDED.format(helper="seed_all"),
+        SEEDED.format(helper="set_seed"),
+    ),
+}
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_an_edit_outside_a_function_renews_what_was_kept_of_it(name: str) -> None:
+    before, after = SCENARIOS[name]
+    first = analyze_source(before, "program.py")
+    fresh_after = analyze_source(after, "program.py")
+    assert fresh_after.facts != first.facts  # the edit matters to the facts
+    for text, previous in ((after, first), (before, analyze_source(after, "program.py"))):
+        incremental = analyze_source(text, "program.py", previous=previous.source)
+        assert incremental.source.reuse.hits > 0
+        same_as_fresh(incremental, text, name)

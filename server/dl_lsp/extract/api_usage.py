@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from functools import cache, partial
 from typing import Any
 
+from dl_lsp.extract.calls import CallSite
 from dl_lsp.extract.context import ExtractionContext
 from dl_lsp.extract.names import dotted_name, last_name
 from dl_lsp.extract.scopes import Scope
@@ -344,8 +345,8 @@ _IMPORT_FROM = re.compile(r"from\s+([A-Za-z_][\w.]*)")
 
 @dataclass
 class _Usage:
-    """What one statement (its own expressions) uses: kept per statement (``context.reused``),
-    so it holds facts only, never the context."""
+    """What one statement (its own expressions) uses: kept for the next version
+    (``context.each_statement``), so it holds facts only, never the context."""
 
     references: list[ApiReference] = field(default_factory=list)
     methods: list[MethodCall] = field(default_factory=list)
@@ -376,9 +377,9 @@ def extract_api_usage(context: ExtractionContext) -> ApiUsageFacts:
     """What the file uses of the APIs the migration tables name."""
     table = migration_table()
     found = [
-        context.reused("api usage", statement, partial(_usage, context, table, statement, calls))
+        usage
         for scope in context.scopes
-        for statement, calls in scope.calls
+        for usage in context.each_statement("api usage", scope, partial(_usage, context, table))
     ]
     keras_namespaces: dict[str, Span] = {}
     for usage in found:
@@ -397,15 +398,15 @@ def extract_api_usage(context: ExtractionContext) -> ApiUsageFacts:
 
 
 def _usage(
-    context: ExtractionContext, table: MigrationTable, statement: ast.stmt, calls: list[ast.Call]
+    context: ExtractionContext, table: MigrationTable, statement: ast.stmt, sites: list[CallSite]
 ) -> _Usage:
     collector = _Collector(context=context, table=table)
     if isinstance(statement, (ast.Import, ast.ImportFrom)):
         _collect_import(collector, statement)
     elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
         collector.defined.append(statement.name)
-    for call in calls:
-        _collect_call(collector, call)
+    for site in sites:
+        _collect_call(collector, site.node)
     return collector.usage()
 
 

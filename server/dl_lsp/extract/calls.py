@@ -60,17 +60,12 @@ class CallIndex:
         qualified_callees = self.qualified_callees
         for scope in scopes:
             statements = self._by_scope[id(scope)] = []
-            for position, (statement, calls) in enumerate(scope.calls):
+            for position, ((statement, calls), names) in enumerate(
+                zip(scope.calls, _scope_names(scope, imports, memo, environment), strict=True)
+            ):
                 if not calls:
                     statements.append((statement, []))
                     continue
-                names = (
-                    _names_of(calls, imports)
-                    if memo is None
-                    else memo.result(
-                        "call names", statement, environment, partial(_names_of, calls, imports)
-                    )
-                )
                 statement_sites: list[CallSite] = []
                 for call, (resolved, method, written, name) in zip(calls, names, strict=True):
                     qualified_callees[call.func] = resolved
@@ -121,6 +116,25 @@ class CallIndex:
 
 
 _Names = tuple[str | None, str | None, str | None, str]
+
+
+def _scope_names(
+    scope: Scope, imports: ImportTable, memo: ReuseMemo | None, environment: Environment
+) -> list[list[_Names]]:
+    """The names of each statement's calls: a function's kept whole while its node is, the
+    module's statement by statement."""
+    if memo is None:
+        return [_names_of(calls, imports) for _, calls in scope.calls]
+    if scope.parent is not None:
+
+        def read_all() -> list[list[_Names]]:
+            return [_names_of(calls, imports) for _, calls in scope.calls]
+
+        return memo.result("call names of a function", scope.node, environment, read_all)
+    return [
+        memo.result("call names", statement, environment, partial(_names_of, calls, imports))
+        for statement, calls in scope.calls
+    ]
 
 
 def _names_of(calls: list[ast.Call], imports: ImportTable) -> list[_Names]:

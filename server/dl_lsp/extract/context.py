@@ -5,9 +5,10 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TypeVar
 
-from dl_lsp.extract.calls import CallIndex
+from dl_lsp.extract.calls import CallIndex, CallSite
 from dl_lsp.extract.names import ImportTable
 from dl_lsp.extract.scopes import ConstantResolver, Scope, build_scopes
 from dl_lsp.facts import Framework, Span
@@ -15,6 +16,7 @@ from dl_lsp.reuse import Environment, ReuseMemo
 from dl_lsp.source import ParsedSource
 
 Result = TypeVar("Result")
+Key = TypeVar("Key", bound=Hashable)
 
 
 @dataclass
@@ -40,7 +42,7 @@ class ExtractionContext:
         scopes = build_scopes(tree, memo)
         statements = (statement for scope in scopes for statement in scope.statements)
         imports = ImportTable.from_statements(statements)
-        environment = memo.environment(environment_of(imports, scopes[0]))
+        environment = memo.canonical("environment", environment_of(imports, scopes[0]))
         calls = CallIndex(scopes, imports, memo, environment)
         return cls(
             source,
@@ -62,6 +64,32 @@ class ExtractionContext:
         environment and what ``key`` stands for; its result must hold no reference to the
         context (the memo outlives it)."""
         return self.memo.result(family, node, self.environment, compute, key)
+
+    def each_statement(
+        self,
+        family: str,
+        scope: Scope,
+        read: Callable[[ast.stmt, list[CallSite]], Result],
+        key: Hashable = None,
+    ) -> list[Result]:
+        """``read`` of each statement of ``scope`` with its calls, in order, re-using earlier
+        results like ``reused``: a function's statements together (its node stands for them
+        all), the module's one by one. ``read`` must depend on its statement alone, with the
+        environment and ``key``."""
+
+        def read_all() -> list[Result]:
+            return [read(statement, sites) for statement, sites in self.calls.statements(scope)]
+
+        if scope.parent is not None:  # (the module's results are under the ``def`` statement)
+            return self.reused(f"{family} of a function", scope.node, read_all, key)
+        return [
+            self.reused(family, statement, partial(read, statement, sites), key)
+            for statement, sites in self.calls.statements(scope)
+        ]
+
+    def canonical(self, name: str, value: Key) -> Key:
+        """``value``, or the equal one of the last analysis (cheap to compare as a ``key``)."""
+        return self.memo.canonical(name, value)
 
     @property
     def dominant(self) -> Framework | None:

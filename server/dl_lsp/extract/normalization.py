@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
+from functools import partial
 
 from dl_lsp.extract.catalog import DATASETS, NORMALIZING_CALLS, RANGE_PRESERVING_CALLS
 from dl_lsp.extract.context import ExtractionContext, argument, keyword
@@ -88,12 +89,24 @@ class RangeFlow:
         self.depth = 0
 
     def run(self) -> list[UnnormalizedInput]:
-        for scope in self.context.scopes:
-            env: dict[str, State] = {}
-            self._run_scope(scope, env)
-            if scope.parent is None:
-                self.module_env = env
+        module, *functions = self.context.scopes
+        self._run_scope(module, self.module_env)
+        # A function's findings depend on its own node and on the module's final states: kept
+        # for the next version while both stay the same.
+        outside = self.context.canonical("range module states", tuple(self.module_env.items()))
+        for scope in functions:
+            findings, normalizes = self.context.reused(
+                "ranges", scope.node, partial(self._function_findings, scope), outside
+            )
+            self.findings += findings
+            self.saw_normalization = self.saw_normalization or normalizes
         return self.findings
+
+    def _function_findings(self, scope: Scope) -> tuple[tuple[UnnormalizedInput, ...], bool]:
+        flow = RangeFlow(self.context)
+        flow.module_env = self.module_env
+        flow._run_scope(scope, {})
+        return tuple(flow.findings), flow.saw_normalization
 
     def _run_scope(self, scope: Scope, env: dict[str, State]) -> None:
         for statement, sites in self.context.calls.statements(scope):

@@ -247,7 +247,10 @@ class PipelineFlow:
         self._run_scope(module, self.module_env)
         # A function's facts depend on its own node and on what the module holds at its end:
         # kept for the next version while both stay the same.
-        outside = (tuple(self.module_env.items()), tuple(self.dataset_classes.items()))
+        outside = self.context.canonical(
+            "pipeline module states",
+            (tuple(self.module_env.items()), tuple(self.dataset_classes.items())),
+        )
         for scope in functions:
             found = self.context.reused(
                 "pipeline", scope.node, partial(self._function_facts, scope), outside
@@ -882,14 +885,46 @@ class SeedSurvey:
 def _survey_seeds(context: ExtractionContext) -> SeedSurvey:
     survey = SeedSurvey([], [], [])
     # Seeding helpers defined here are read like any other code; others are unknown.
-    defined = {scope.name.rsplit(".", 1)[-1] for scope in context.scopes[1:]}
+    defined = context.canonical(
+        "functions", frozenset(scope.name.rsplit(".", 1)[-1] for scope in context.scopes[1:])
+    )
+    read = partial(_statement_seeds, context=context, defined=defined)
     for scope in context.scopes:
-        for statement, sites in context.calls.statements(scope):
-            if isinstance(statement, ast.Assign):
-                _determinism_assignment(statement, context, survey)
-            for site in sites:
-                _seed_call(site, context, survey, defined)
+        for found in context.each_statement("seeds", scope, read, defined):
+            _merge_seeds(survey, found)
     return survey
+
+
+def _statement_seeds(
+    statement: ast.stmt,
+    sites: list[CallSite],
+    *,
+    context: ExtractionContext,
+    defined: frozenset[str],
+) -> SeedSurvey:
+    survey = SeedSurvey([], [], [])
+    if isinstance(statement, ast.Assign):
+        _determinism_assignment(statement, context, survey)
+    for site in sites:
+        _seed_call(site, context, survey, defined)
+    return survey
+
+
+def _merge_seeds(survey: SeedSurvey, found: SeedSurvey) -> None:
+    """Add one statement's survey to the file's, in file order: the first CUDA and TF GPU
+    uses, the last ``cudnn.benchmark``, every seed."""
+    survey.seeds += found.seeds
+    survey.helpers += found.helpers
+    survey.unseeded += found.unseeded
+    survey.torch_deterministic = survey.torch_deterministic or found.torch_deterministic
+    survey.tf_deterministic = survey.tf_deterministic or found.tf_deterministic
+    if found.cudnn_benchmark is not None:
+        survey.cudnn_benchmark = found.cudnn_benchmark
+    if survey.uses_cuda is None:
+        survey.uses_cuda = found.uses_cuda
+    if survey.uses_tf_gpu is None:
+        survey.uses_tf_gpu = found.uses_tf_gpu
+    survey.ordered_data = survey.ordered_data or found.ordered_data
 
 
 def _determinism_assignment(
@@ -914,7 +949,7 @@ def _determinism_assignment(
 
 
 def _seed_call(
-    site: CallSite, context: ExtractionContext, survey: SeedSurvey, defined: set[str]
+    site: CallSite, context: ExtractionContext, survey: SeedSurvey, defined: frozenset[str]
 ) -> None:
     call, name, qualified = site.node, site.name, site.qualified
     if name not in _SURVEYED_CALLS and "seed" not in name.lower():
