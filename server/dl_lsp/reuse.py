@@ -85,9 +85,11 @@ class ReuseMemo:
         return value
 
     def carried(self) -> ReuseMemo:
-        """The memo for the next version's parse: the entries this parse's analysis used."""
+        """The memo for the next version's parse: the entries this parse's analysis used (those
+        it was given, when it was not analysed)."""
+        entries = self._current or self._previous
         return ReuseMemo(
-            {family: dict(entries) for family, entries in self._current.items()},
+            {family: dict(kept) for family, kept in entries.items()},
             {**self._canonical, **self._next_canonical},
         )
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from dl_lsp.facts.span import Span
-from dl_lsp.reparse import reparse
+from dl_lsp.reparse import reparse, reparse_broken
 from dl_lsp.reuse import ReuseMemo
 
 # How many repairs to try before giving up on a file; larger files get fewer tries because
@@ -63,23 +63,52 @@ class ParsedSource:
     """A source text, its (possibly repaired) syntax tree and the syntax errors found."""
 
     def __init__(self, text: str, *, previous: ParsedSource | None = None) -> None:
-        """Parse ``text``; ``previous`` (an earlier version of the same document that parsed
-        cleanly) lets the statements an edit did not touch be re-used."""
+        """Parse ``text``; ``previous`` (an earlier version of the same document) lets the
+        statements an edit did not touch be re-used."""
         self.text = text
         self.tree: ast.Module | None = None
         self.syntax_errors: tuple[SyntaxProblem, ...] = ()
         # What extraction learnt of the statements, for the next version's analysis: the
         # statements a re-parse keeps need not be read again (``dl_lsp.reuse``).
         self.reuse = ReuseMemo()
-        if previous is not None and previous.tree is not None and not previous.syntax_errors:
-            self.tree = reparse(previous.text, previous.tree, text)
-            if self.tree is not None:
-                self.reuse = previous.reuse.carried()
+        # The last version that parsed cleanly, when this one was parsed from it with the
+        # statements an edit broke repaired on their own: the next version starts from it.
+        self.clean_base: ParsedSource | None = None
+        if previous is not None:
+            self._parse_from(previous)
         if self.tree is None:
             self.tree, self.syntax_errors = _parse_tolerantly(text)
         self.pragmas = read_pragmas(text) if "dl-lsp" in text else Pragmas()
         # In ASCII text, ``ast``'s byte columns are already code-point columns.
         self._ascii = text.isascii()
+
+    def _parse_from(self, previous: ParsedSource) -> None:
+        base = previous if previous.is_clean else previous.clean_base
+        if base is None or base.tree is None:
+            return
+        self.tree = reparse(base.text, base.tree, self.text)
+        if self.tree is not None:
+            self.reuse = previous.reuse.carried()
+            return
+        # The edit broke the statements it touched (or, rarely, joined them with the next ones
+        # into valid code, which only a full parse can tell).
+        try:
+            self.tree = _parse(self.text)
+            return
+        except SyntaxError:
+            pass
+        except (ValueError, RecursionError, MemoryError):
+            return  # left to the tolerant parser
+        recovered = reparse_broken(base.text, base.tree, self.text, _parse_tolerantly)
+        if recovered is not None:
+            self.tree, self.syntax_errors = recovered
+            self.reuse = previous.reuse.carried()
+            self.clean_base = base
+
+    @property
+    def is_clean(self) -> bool:
+        """Whether the text parsed without a syntax error."""
+        return self.tree is not None and not self.syntax_errors
 
     @cached_property
     def lines(self) -> list[str]:
@@ -200,9 +229,11 @@ def _repair(
             repaired.add(header)
             return True
     if "unterminated triple-quoted" in (error.msg or ""):
-        # Everything after the opening quotes was inside the string.
+        # Everything after the opening quotes was inside the string: no code.
+        lines[line - 1] = _repair_line(lines[line - 1], error)
         for number in range(line, len(lines) + 1):
-            lines[number - 1] = _repair_line(lines[number - 1], error)
+            if number > line:
+                lines[number - 1] = lines[number - 1][len(lines[number - 1].rstrip("\r\n")) :]
             repaired.add(number)
         return True
     if line in repaired or not lines[line - 1].strip():
@@ -319,6 +350,8 @@ def _repair_line(line: str, error: SyntaxError) -> str:
         index = error.offset - 1
         if 0 <= index < len(body) and body[index] == stray.group(1):
             return body[:index] + " " + body[index + 1 :] + newline
+    if (error.msg or "").startswith(("unexpected indent", "unindent does not match")):
+        return newline  # a blank line is never indented wrongly (``pass`` there would be)
     indent = body[: len(body) - len(body.lstrip())]
     if body.rstrip().endswith(":"):
         # Keep the block structure so the indented body still parses.

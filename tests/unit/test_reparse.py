@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import ast
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dl_lsp.reparse import reparse
+from dl_lsp.source import ParsedSource
 
 PROGRAM = '''"""A training script."""
 import numpy as np
@@ -163,3 +165,85 @@ def test_an_analysis_with_the_previous_parse_finds_what_a_fresh_one_finds() -> N
         fresh = analyze_source(edited, str(path))
         assert incremental.findings == fresh.findings, path
         assert incremental.source.syntax_errors == fresh.source.syntax_errors
+
+
+# -- broken edits: the statements the edit broke are repaired on their own ----------------------
+
+
+def parse_from_clean(new: str) -> tuple[ParsedSource, ParsedSource]:
+    """(the parse of ``new`` from the clean PROGRAM, a fresh parse of ``new``)."""
+    return ParsedSource(new, previous=ParsedSource(PROGRAM)), ParsedSource(new)
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("return model\n", "return model(\n"),  # a bracket just opened
+        ("def fit(self, x, y):", "def fit(self, x, y)"),  # the colon not typed yet
+        ("        else:\n", "        else\n"),
+        ("    model = keras.Sequential([\n", "#    model = keras.Sequential([\n"),  # indent left
+        ("x = np.zeros((10, 4)); y = (", "x = np.zeros((10, 4)); y = ((("),
+    ],
+)
+def test_a_broken_edit_is_repaired_as_a_full_repair_would_but_only_where_it_is(
+    old: str, new: str
+) -> None:
+    assert old in PROGRAM
+    incremental, fresh = parse_from_clean(PROGRAM.replace(old, new, 1))
+    assert incremental.syntax_errors and incremental.clean_base is not None
+    assert incremental.syntax_errors == fresh.syntax_errors
+    assert incremental.tree is not None and fresh.tree is not None
+    assert dump(incremental.tree) == dump(fresh.tree)
+    clean = ParsedSource(PROGRAM)
+    assert incremental.clean_base is not None
+    assert incremental.tree.body[0] is incremental.clean_base.tree.body[0]  # type: ignore[union-attr]
+    assert clean.tree is not None
+
+
+def test_an_unclosed_triple_quoted_string_loses_only_the_statements_it_was_typed_in() -> None:
+    new = PROGRAM.replace('"""Fits a model."""', '"""Fits a model.')
+    incremental, fresh = parse_from_clean(new)
+    assert "unterminated triple-quoted" in incremental.syntax_errors[0].message
+    assert incremental.tree is not None
+    # The main block after the class is still there; a whole-file repair loses it.
+    assert isinstance(incremental.tree.body[-1], ast.If)
+    assert fresh.tree is None or not isinstance(fresh.tree.body[-1], ast.If)
+
+
+def test_the_next_keystrokes_start_again_from_the_last_clean_parse() -> None:
+    clean = ParsedSource(PROGRAM)
+    typing = [
+        PROGRAM.replace("return model\n", f"return model{part}\n") for part in ("(", "(x", "(x)")
+    ]
+    previous = clean
+    for text in typing:
+        previous = ParsedSource(text, previous=previous)
+    assert not previous.syntax_errors and previous.clean_base is None
+    assert previous.tree is not None and clean.tree is not None
+    assert dump(previous.tree) == dump(ast.parse(typing[-1]))
+    assert previous.tree.body[0] is clean.tree.body[0]  # kept all along, through the broken ones
+
+
+def test_a_decorator_typed_above_a_function_is_parsed_with_it() -> None:
+    new = PROGRAM.replace("\n\nclass Trainer:", "\n@dataclass\nclass Trainer:")
+    incremental, fresh = parse_from_clean(new)
+    assert not incremental.syntax_errors
+    assert incremental.tree is not None and fresh.tree is not None
+    assert dump(incremental.tree) == dump(fresh.tree)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    start=st.integers(0, len(PROGRAM)),
+    length=st.integers(0, 40),
+    fragment=st.sampled_from(FRAGMENTS),
+)
+def test_any_edit_from_a_clean_parse_is_broken_exactly_when_a_fresh_parse_is(
+    start: int, length: int, fragment: str
+) -> None:
+    incremental, fresh = parse_from_clean(PROGRAM[:start] + fragment + PROGRAM[start + length :])
+    assert bool(incremental.syntax_errors) == bool(fresh.syntax_errors)
+    assert (incremental.tree is None) == (fresh.tree is None) or incremental.syntax_errors
+    if not fresh.syntax_errors:
+        assert incremental.tree is not None and fresh.tree is not None
+        assert dump(incremental.tree) == dump(fresh.tree)
