@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
+from functools import partial
 
 from dl_lsp.extract.context import ExtractionContext, argument
 from dl_lsp.extract.layers import shared_layer_from_call
@@ -124,35 +125,45 @@ def _unknown_layer(call: ast.Call, context: ExtractionContext) -> LayerFact:
 
 def extract_sequential_models(context: ExtractionContext) -> list[ModelDraft]:
     """Every ``model = Sequential(...)`` with the layers added to it afterwards."""
+    module, *functions = context.scopes
+    drafts = _scope_models(module, context)
+    for scope in functions:  # a function's models are kept while its node is
+        drafts += context.reused(
+            "sequential models", scope.node, partial(_scope_models, scope, context)
+        )
+    return drafts
+
+
+def _scope_models(scope: Scope, context: ExtractionContext) -> list[ModelDraft]:
+    """The Sequential models built in one scope (read-only once returned: they are kept)."""
     drafts: list[ModelDraft] = []
-    for scope in context.scopes:
-        conditional: set[int] | None = None
-        current: dict[str, ModelDraft] = {}
-        for statement in scope.statements:
-            if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
-                target = statement.targets[0]
-                value = unwrap_device_moves(statement.value)
-                framework = is_sequential_call(value, context)
-                if framework is not None and isinstance(target, ast.Name):
-                    assert isinstance(value, ast.Call)
-                    layers, complete = layers_from_sequential_call(value, scope, context)
-                    draft = ModelDraft(
-                        name=target.id,
-                        framework=framework,
-                        span=context.span(value),
-                        scope=scope.name,
-                        layers=layers,
-                        linear=complete,
-                        line=statement.lineno,
-                    )
-                    current[target.id] = draft
-                    drafts.append(draft)
-                    continue
-            if not current:
+    conditional: set[int] | None = None
+    current: dict[str, ModelDraft] = {}
+    for statement in scope.statements:
+        if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+            target = statement.targets[0]
+            value = unwrap_device_moves(statement.value)
+            framework = is_sequential_call(value, context)
+            if framework is not None and isinstance(target, ast.Name):
+                assert isinstance(value, ast.Call)
+                layers, complete = layers_from_sequential_call(value, scope, context)
+                draft = ModelDraft(
+                    name=target.id,
+                    framework=framework,
+                    span=context.span(value),
+                    scope=scope.name,
+                    layers=layers,
+                    linear=complete,
+                    line=statement.lineno,
+                )
+                current[target.id] = draft
+                drafts.append(draft)
                 continue
-            if conditional is None:
-                conditional = _conditional_statements(scope)
-            _collect_add_call(statement, current, scope, context, id(statement) in conditional)
+        if not current:
+            continue
+        if conditional is None:
+            conditional = _conditional_statements(scope)
+        _collect_add_call(statement, current, scope, context, id(statement) in conditional)
     return drafts
 
 
