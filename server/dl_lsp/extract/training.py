@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import ast
+from dataclasses import dataclass
+from functools import partial
 
+from dl_lsp.extract.calls import CallSite
 from dl_lsp.extract.catalog import (
     KERAS_LOSS_CLASSES,
     KERAS_LOSS_NAMES,
@@ -51,6 +54,18 @@ def _receiver(call: ast.Call) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class _CallFacts:
+    """What one call says about training (kept while the call and its scope are)."""
+
+    compile_loss: LossFact | None
+    metrics: tuple[str, ...]
+    torch_loss: LossFact | None
+    optimizer: OptimizerFact | None
+    batch_size: BatchSizeFact | None
+    fit_call: FitCallFact | None
+
+
 def extract_training(context: ExtractionContext) -> TrainingFacts:
     losses: list[LossFact] = []
     optimizers: list[OptimizerFact] = []
@@ -59,30 +74,42 @@ def extract_training(context: ExtractionContext) -> TrainingFacts:
     metrics: list[str] = []
     seen_losses: set[tuple[int, int]] = set()
     for site in context.calls.named(_TRAINING_NAMES):
-        call, scope, method = site.node, site.scope, site.method
-        if method == "compile":
-            loss = _compile_loss(call, scope, context)
-            if loss is not None:
-                losses.append(loss)
-                seen_losses.add((loss.span.line, loss.span.column))
-            metrics.extend(_metrics(call, scope, context))
-        loss = _torch_loss(call, scope, context)
+        scope = site.scope
+        key = scope.node if scope.parent is not None else None  # constants are looked up there
+        found = context.reused("training call", site.node, partial(_call_facts, site, context), key)
+        if found.compile_loss is not None:
+            losses.append(found.compile_loss)
+            seen_losses.add((found.compile_loss.span.line, found.compile_loss.span.column))
+        metrics.extend(found.metrics)
+        loss = found.torch_loss
         if loss is not None and (loss.span.line, loss.span.column) not in seen_losses:
             losses.append(loss)
-        optimizer = _optimizer(call, scope, context)
-        if optimizer is not None:
-            optimizers.append(optimizer)
-        batch = _batch_size(call, site.statement, scope, context)
-        if batch is not None:
-            batch_sizes.append(batch)
-        if method in _FIT_METHODS or method in _EVAL_METHODS:
-            fit_calls.append(_fit_call(call, method, context))
+        if found.optimizer is not None:
+            optimizers.append(found.optimizer)
+        if found.batch_size is not None:
+            batch_sizes.append(found.batch_size)
+        if found.fit_call is not None:
+            fit_calls.append(found.fit_call)
     return TrainingFacts(
         losses=tuple(losses),
         optimizers=tuple(optimizers),
         batch_sizes=tuple(batch_sizes),
         fit_calls=tuple(fit_calls),
         metrics=tuple(metrics),
+    )
+
+
+def _call_facts(site: CallSite, context: ExtractionContext) -> _CallFacts:
+    call, scope, method = site.node, site.scope, site.method
+    compiled = method == "compile"
+    fits = method in _FIT_METHODS or method in _EVAL_METHODS
+    return _CallFacts(
+        compile_loss=_compile_loss(call, scope, context) if compiled else None,
+        metrics=tuple(_metrics(call, scope, context)) if compiled else (),
+        torch_loss=_torch_loss(call, scope, context),
+        optimizer=_optimizer(call, scope, context),
+        batch_size=_batch_size(call, site.statement, scope, context),
+        fit_call=_fit_call(call, method, context) if fits and method is not None else None,
     )
 
 
