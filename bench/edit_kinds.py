@@ -26,6 +26,7 @@ import json
 import statistics
 import time
 from collections.abc import Callable
+from functools import partial
 
 from dl_lsp.engine import Analysis, analyze_source
 from server_latency import synthetic_program
@@ -90,11 +91,11 @@ def measure(size: int, edits: int) -> dict[str, object]:
         fresh: list[float] = []
         for step in range(edits):
             version = versions[step % 2]
-            seconds, result = _timed(lambda v=version, p=previous: analyze_source(v, previous=p))
+            seconds, result = _timed(partial(analyze_source, version, previous=previous))
             incremental.append(seconds)
             previous = result.source
             if step < 4:  # the fresh analysis is the same every time: a few suffice
-                fresh.append(_timed(lambda v=version: analyze_source(v))[0])
+                fresh.append(_timed(partial(analyze_source, version))[0])
         row[kind] = {
             "incremental_p50_ms": _ms(statistics.median(incremental)),
             "incremental_p95_ms": _ms(_percentile(incremental, 0.95)),
