@@ -97,33 +97,69 @@ def iter_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
         stack.extend(reversed(children))
 
 
+_Definition = ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
+
+
+@dataclass(frozen=True)
+class _Body:
+    """What reading one body adds to its scope, and the definitions found in it, in order."""
+
+    calls: list[tuple[ast.stmt, list[ast.Call]]]  # each statement with its own calls
+    assignments: list[tuple[str, int, ast.expr]]
+    definitions: list[_Definition]
+
+
 def build_scopes(tree: ast.Module, memo: ReuseMemo | None = None) -> list[Scope]:
     """The module scope and one scope per function (methods included), parents linked.
 
-    With a ``memo``, the calls of statements it knows are re-used (they depend on nothing but
-    the statement)."""
+    With a ``memo``, the bodies of functions and classes an edit did not touch are not read
+    again (what they add depends on nothing but their node)."""
     module = Scope(MODULE_SCOPE, tree, None)
     scopes = [module]
-    pending: list[tuple[list[ast.stmt], Scope, str]] = [(tree.body, module, "")]
+    pending: list[tuple[ast.AST, list[ast.stmt], Scope, str]] = [(tree, tree.body, module, "")]
     while pending:
-        body, scope, prefix = pending.pop()
-        for statement in iter_statements(body):
+        owner, body, scope, prefix = pending.pop()
+        found = (
+            memo.result("body", owner, (), partial(_read_body, body, memo))
+            if memo is not None and owner is not tree
+            else _read_body(body, memo)
+        )
+        for statement, calls in found.calls:
             scope.statements.append(statement)
-            calls = (
-                own_calls(statement)
-                if memo is None
-                else memo.result("calls", statement, (), partial(own_calls, statement))
-            )
             scope.calls.append((statement, calls))
-            _record_assignment(scope, statement)
-            if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                child = Scope(f"{prefix}{statement.name}", statement, scope)
-                _record_defaults(child, statement)
-                scopes.append(child)
-                pending.append((statement.body, child, f"{prefix}{statement.name}."))
-            elif isinstance(statement, ast.ClassDef):
-                pending.append((statement.body, scope, f"{prefix}{statement.name}."))
+        for name, line, value in found.assignments:
+            scope.assign(name, line, value)
+        for definition in found.definitions:
+            names = f"{prefix}{definition.name}"
+            if isinstance(definition, ast.ClassDef):
+                pending.append((definition, definition.body, scope, f"{names}."))
+                continue
+            child = Scope(names, definition, scope)
+            _record_defaults(child, definition)
+            scopes.append(child)
+            pending.append((definition, definition.body, child, f"{names}."))
     return scopes
+
+
+def _read_body(body: list[ast.stmt], memo: ReuseMemo | None) -> _Body:
+    found = _Body([], [], [])
+    recorder = Scope(MODULE_SCOPE, ast.Module(body=[], type_ignores=[]), None)
+    for statement in iter_statements(body):
+        calls = (
+            own_calls(statement)
+            if memo is None
+            else memo.result("calls", statement, (), partial(own_calls, statement))
+        )
+        found.calls.append((statement, calls))
+        _record_assignment(recorder, statement)
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            found.definitions.append(statement)
+    found.assignments.extend(
+        (name, line, value)
+        for name, history in recorder.assignments.items()
+        for line, value in history
+    )
+    return found
 
 
 _STATEMENT_BODIES = frozenset({"body", "orelse", "finalbody", "handlers", "cases"})
