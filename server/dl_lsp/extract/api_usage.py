@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 import re
 import sys
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache, partial
 from typing import Any
@@ -375,11 +375,14 @@ class _Collector(_Usage):
 
 def extract_api_usage(context: ExtractionContext) -> ApiUsageFacts:
     """What the file uses of the APIs the migration tables name."""
-    table = migration_table()
-    found = [
-        usage
-        for scope in context.scopes
-        for usage in context.each_statement("api usage", scope, partial(_usage, context, table))
+    read = partial(_usage, context, migration_table())
+    module, *functions = context.scopes
+    found = context.each_statement("api usage", module, read)
+    found += [  # a function's statements merged into one: fewer results to go through
+        context.reused(
+            "api usage of a function", scope.node, partial(_merged, context, scope, read)
+        )
+        for scope in functions
     ]
     keras_namespaces: dict[str, Span] = {}
     for usage in found:
@@ -389,12 +392,27 @@ def extract_api_usage(context: ExtractionContext) -> ApiUsageFacts:
         references=tuple(item for usage in found for item in usage.references),
         methods=tuple(item for usage in found for item in usage.methods),
         imports=tuple(item for usage in found for item in usage.imports),
-        scalar_indexes=tuple(_scalar_indexes(context, table)),
+        scalar_indexes=tuple(_scalar_indexes(context, migration_table())),
         bindings=tuple(context.imports.bindings.items()),
         defined=frozenset(name for usage in found for name in usage.defined),
         keras_namespaces=tuple(keras_namespaces.items()),
         imported_roots=frozenset(root for usage in found for root in usage.roots),
     )
+
+
+def _merged(
+    context: ExtractionContext, scope: Scope, read: Callable[[ast.stmt, list[CallSite]], _Usage]
+) -> _Usage:
+    merged = _Usage()
+    for statement, sites in context.calls.statements(scope):
+        usage = read(statement, sites)
+        merged.references += usage.references
+        merged.methods += usage.methods
+        merged.imports += usage.imports
+        merged.defined += usage.defined
+        merged.keras_namespaces += usage.keras_namespaces
+        merged.roots += usage.roots
+    return merged
 
 
 def _usage(
