@@ -11,6 +11,7 @@ unseeded splits are simple call facts collected in the same pass.
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import partial
 
@@ -889,9 +890,21 @@ def _survey_seeds(context: ExtractionContext) -> SeedSurvey:
         "functions", frozenset(scope.name.rsplit(".", 1)[-1] for scope in context.scopes[1:])
     )
     read = partial(_statement_seeds, context=context, defined=defined)
-    for scope in context.scopes:
-        for found in context.each_statement("seeds", scope, read, defined):
-            _merge_seeds(survey, found)
+    module, *functions = context.scopes
+    for found in context.each_statement("seeds", module, read, defined):
+        _merge_seeds(survey, found)
+    for scope in functions:  # a function's statements kept merged into one survey
+        merged = partial(_function_seeds, scope, context, read)
+        _merge_seeds(survey, context.reused("seeds of a function", scope.node, merged, defined))
+    return survey
+
+
+def _function_seeds(
+    scope: Scope, context: ExtractionContext, read: Callable[[ast.stmt, list[CallSite]], SeedSurvey]
+) -> SeedSurvey:
+    survey = SeedSurvey([], [], [])
+    for statement, sites in context.calls.statements(scope):
+        _merge_seeds(survey, read(statement, sites))
     return survey
 
 
