@@ -114,6 +114,9 @@ class ParsedSource:
     def lines(self) -> list[str]:
         """The lines without their endings (split only when first asked for)."""
         # Python ends lines at \n, \r and \r\n only (str.splitlines also splits at \f, \x1c...).
+        if "\r" not in self.text:
+            lines = self.text.split("\n")
+            return lines[:-1] if lines and not lines[-1] else lines
         return [line.rstrip("\r\n") for line in split_lines(self.text)]
 
     def line_text(self, line: int) -> str:

@@ -6,9 +6,11 @@ import ast
 import textwrap
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dl_lsp.engine import analyze_source
-from dl_lsp.source import ParsedSource, read_pragmas
+from dl_lsp.source import ParsedSource, read_pragmas, split_lines
 
 
 def parse(text: str) -> ParsedSource:
@@ -385,3 +387,10 @@ model.fit(x, y, batch_size=4)
 def test_engine_honours_suppression_pragmas(pragma: str, expected: set[str]) -> None:
     analysis = analyze_source(BINARY_SOFTMAX.format(pragma=pragma))
     assert {finding.code for finding in analysis.findings} == expected
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="ab \n\r\x0c\x1c\u2028", max_size=40))
+def test_lines_end_where_python_ends_them_and_nowhere_else(text: str) -> None:
+    expected = [line.rstrip("\r\n") for line in split_lines(text)]
+    assert ParsedSource(text).lines == expected
