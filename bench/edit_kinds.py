@@ -4,7 +4,7 @@ extraction re-used) against a fresh analysis of the same text, in this process.
 For synthetic Keras programs (bench/server_latency.py's) of 1,000, 5,000 and 20,000 lines, in the
 middle of the file:
 
-- ``type``: a character typed in a function's statement (the common keystroke);
+- ``type``: a character typed in a function's statement (``model = `` becomes ``xmodel = ``);
 - ``comment``: a line commented out and back in;
 - ``enter``: a new line (every statement after it moves: parsed again);
 - ``open bracket``: ``(`` typed at the end of a line, the file broken until it is closed;
@@ -58,7 +58,7 @@ def _module_constant(lines: list[str]) -> int:
 
 
 EDITS: dict[str, Edit] = {
-    "type": lambda lines, at: _replace(lines, at, lines[at] + "1"),
+    "type": lambda lines, at: _replace(lines, at, "    x" + lines[at][4:]),
     "comment": lambda lines, at: _replace(lines, at, "#" + lines[at]),
     "enter": lambda lines, at: [*lines[: at + 1], "", *lines[at + 1 :]],
     "open bracket": lambda lines, at: _replace(lines, at, lines[at] + "("),
