@@ -50,7 +50,8 @@ TORCH_PIN = "torch==2.13.0"
 SNIPPETS = ("tests/corpus", "tests/clean_corpus")
 PROGRAMS = ("tests/lsp/programs", "examples")
 FULL_GENERATED_LINES = 4_000
-# Quick: about 1,000 generated lines (files overshoot their target by a model or two).
+# Quick: about 1,000 generated lines in three files (files overshoot their target by a model
+# or two). The quick run is dominated by the tools' start-up, not by the corpus size.
 QUICK_GENERATED_LINES = 600
 
 
