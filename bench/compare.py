@@ -6,13 +6,18 @@ TorchFix as its flake8 plugin (``flake8 --select=TOR``) and standalone (``torchf
 all cores, the peak memory of the largest process, and the speed-up of ``dl-lsp check`` on 1, 2
 and all cores. Language servers: dl-lsp, jedi-language-server and python-lsp-server on the same
 document and the same edits, time from didChange to the first diagnostics for that document,
-and RSS. Findings: for each of our test programs, what dl-lsp, TorchFix and pyflakes report.
+and RSS. Findings: for each of our test programs, what dl-lsp, TorchFix and pyflakes report
+(read from the timed one-core runs' output). dl-lsp's analysis time over ``ast.parse``'s, in
+process on the same texts, for the whole corpus and for each kind of file in it.
 
 The peers live in their own virtual environment, ``.bench-venv/`` (created on first use), so
-they never touch the project's. Corpus: tests/corpus, tests/clean_corpus, tests/lsp/programs,
-examples/, and the generated programs of bench/make_corpus.py.
+they never touch the project's. Corpus: the snippets (tests/corpus, tests/clean_corpus), the
+programs (tests/lsp/programs, examples/), and the generated programs of bench/make_corpus.py.
+``--quick`` (seconds): one core, no snippets, fewer generated lines, no standalone TorchFix and
+no language servers.
 
 Usage: python bench/compare.py [--quick] [--json] [--markdown] [--findings FILE] [--no-servers]
+       [--output FILE]
 """
 
 from __future__ import annotations
