@@ -6,19 +6,26 @@ TorchFix as its flake8 plugin (``flake8 --select=TOR``) and standalone (``torchf
 all cores, the peak memory of the largest process, and the speed-up of ``dl-lsp check`` on 1, 2
 and all cores. Language servers: dl-lsp, jedi-language-server and python-lsp-server on the same
 document and the same edits, time from didChange to the first diagnostics for that document,
-and RSS. Findings: for each of our test programs, what dl-lsp, TorchFix and pyflakes report.
+and RSS. Findings: for each of our test programs, what dl-lsp, TorchFix and pyflakes report
+(read from the timed one-core runs' output). dl-lsp's analysis time over ``ast.parse``'s, in
+process on the same texts, for the whole corpus and for each kind of file in it.
 
 The peers live in their own virtual environment, ``.bench-venv/`` (created on first use), so
-they never touch the project's. Corpus: tests/corpus, tests/clean_corpus, tests/lsp/programs,
-examples/, and the generated programs of bench/make_corpus.py.
+they never touch the project's. Corpus: the snippets (tests/corpus, tests/clean_corpus), the
+programs (tests/lsp/programs, examples/), and the generated programs of bench/make_corpus.py.
+``--quick`` (seconds): one core, no snippets, fewer generated lines, no standalone TorchFix and
+no language servers.
 
 Usage: python bench/compare.py [--quick] [--json] [--markdown] [--findings FILE] [--no-servers]
+       [--output FILE]
 """
 
 from __future__ import annotations
 
 import argparse
 import ast
+import contextlib
+import gc
 import json
 import os
 import re
@@ -43,9 +50,14 @@ PEER_VENV = ROOT / ".bench-venv"
 PEERS = ["torchfix", "flake8", "pyflakes", "jedi-language-server", "python-lsp-server[pyflakes]"]
 # torch is pinned and installed first whenever a peer depends on it: unpinned, it pulls CUDA.
 TORCH_PIN = "torch==2.13.0"
-OUR_PROGRAMS = ("tests/corpus", "tests/clean_corpus", "tests/lsp/programs", "examples")
+# Our programs, by kind: bug reports' snippets and clean snippets (tens of lines each), and whole
+# test programs and examples; the generated programs (50 to 2,000 lines) are the third kind.
+SNIPPETS = ("tests/corpus", "tests/clean_corpus")
+PROGRAMS = ("tests/lsp/programs", "examples")
 FULL_GENERATED_LINES = 4_000
-QUICK_GENERATED_LINES = 1_500
+# Quick: about 1,000 generated lines in three files (files overshoot their target by a model
+# or two). The quick run is dominated by the tools' start-up, not by the corpus size.
+QUICK_GENERATED_LINES = 600
 
 
 # -- the peers' environment ---------------------------------------------------------------
@@ -115,8 +127,11 @@ def best(command: Sequence[str], repeat: int) -> Run:
 
 
 def parse_files(paths: Sequence[str]) -> int:
+    """Parse every file (a worker of the all-cores floor; the cyclic collector paused, as in
+    dl-lsp's analysis)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
+        gc.disable()
         parsed = 0
         for path in paths:
             try:
@@ -124,6 +139,7 @@ def parse_files(paths: Sequence[str]) -> int:
                 parsed += 1
             except (SyntaxError, ValueError):
                 pass
+        gc.enable()
         return parsed
 
 
@@ -131,25 +147,54 @@ def parse_floor(paths: Sequence[Path], workers: int) -> float:
     """Seconds for ``ast.parse`` of every file (reading included), on ``workers`` processes."""
     names = [str(path) for path in paths]
     started = time.perf_counter()
-    if workers == 1:
-        parse_files(names)
-    else:
-        chunks = [names[index::workers] for index in range(workers)]
-        with ProcessPoolExecutor(workers) as pool:
-            list(pool.map(parse_files, chunks))
+    chunks = [names[index::workers] for index in range(workers)]
+    with ProcessPoolExecutor(workers) as pool:
+        list(pool.map(parse_files, chunks))
     return time.perf_counter() - started
 
 
-def analysis_time(paths: Sequence[Path]) -> float:
-    """Seconds for dl-lsp's analysis of every file in this process (no start-up), one core."""
+def in_process_times(groups: dict[str, list[Path]], repeat: int) -> dict[str, dict[str, float]]:
+    """group → {"analysis": s, "ast_parse": s}: dl-lsp's analysis and bare ``ast.parse`` of the
+    same texts in this process (no start-up, no reading), file by file, one core; the best of
+    ``repeat`` passes. Both run with the cyclic collector paused (the analysis pauses it
+    itself), so the floor is not slowed by a cost dl-lsp avoids."""
     from dl_lsp.engine import analyze_source
 
-    texts = [path.read_bytes().decode("utf-8", "replace") for path in paths]
-    analyze_source(texts[0])  # rule data and caches loaded once, as in a running checker
-    started = time.perf_counter()
-    for path, text in zip(paths, texts, strict=True):
-        analyze_source(text, path=str(path))
-    return time.perf_counter() - started
+    texts = {
+        group: [(str(path), path.read_bytes().decode("utf-8", "replace")) for path in files]
+        for group, files in groups.items()
+    }
+    first = next(text for items in texts.values() for _, text in items)
+    analyze_source(first)  # rule data and caches loaded once, as in a running checker
+    best: dict[str, dict[str, float]] = {
+        group: {"analysis": float("inf"), "ast_parse": float("inf")} for group in groups
+    }
+    for _ in range(repeat):
+        for group, items in texts.items():
+            analysis, parse = _time_group(items, analyze_source)
+            best[group]["analysis"] = min(best[group]["analysis"], analysis)
+            best[group]["ast_parse"] = min(best[group]["ast_parse"], parse)
+    return best
+
+
+def _time_group(items: Sequence[tuple[str, str]], analyze: Any) -> tuple[float, float]:
+    analysis = parse = 0.0
+    clock = time.perf_counter
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for path, text in items:
+            collecting = gc.isenabled()
+            gc.disable()
+            started = clock()
+            with contextlib.suppress(SyntaxError, ValueError):
+                ast.parse(text)
+            parse += clock() - started
+            if collecting:
+                gc.enable()
+            started = clock()
+            analyze(text, path=path)
+            analysis += clock() - started
+    return analysis, parse
 
 
 # -- the checkers --------------------------------------------------------------------------
@@ -161,29 +206,36 @@ def dl_lsp(jobs: int | None) -> list[str]:
 
 
 def checker_commands(cores: int, quick: bool) -> dict[str, dict[str, list[str]]]:
-    """tool → {cores: command} (paths appended later); ``quick`` keeps one core only."""
+    """tool → {cores: command} (paths appended later). ``quick`` keeps one core only, and drops
+    standalone TorchFix (the same analysis as its flake8 plugin, and slower to start)."""
     flake8 = [str(peer_bin("flake8")), "--isolated", "--select=TOR"]
     torchfix = [str(peer_bin("torchfix")), "--select=ALL"]
-    commands = {
-        "dl_lsp": {"1": dl_lsp(1), "2": dl_lsp(2), "all": dl_lsp(None)},
-        "torchfix_flake8": {"1": [*flake8, "--jobs=1"], "all": [*flake8, f"--jobs={cores}"]},
-        "torchfix": {"1": [*torchfix, "--jobs=1"], "all": [*torchfix, f"--jobs={cores}"]},
-        "pyflakes": {"1": [str(peer_bin("pyflakes"))]},
-    }
-    if not quick:  # as slow as the plugin on one core: all cores only, to save minutes
-        del commands["torchfix"]["1"]
     if quick:
         return {
-            tool: {"1": variants["1"]} for tool, variants in commands.items() if "1" in variants
+            "dl_lsp": {"1": dl_lsp(1)},
+            "torchfix_flake8": {"1": [*flake8, "--jobs=1"]},
+            "pyflakes": {"1": [str(peer_bin("pyflakes"))]},
         }
-    return commands
+    return {
+        "dl_lsp": {"1": dl_lsp(1), "2": dl_lsp(2), "all": dl_lsp(None)},
+        "torchfix_flake8": {"1": [*flake8, "--jobs=1"], "all": [*flake8, f"--jobs={cores}"]},
+        # as slow as the plugin on one core: all cores only, to save minutes
+        "torchfix": {"all": [*torchfix, f"--jobs={cores}"]},
+        "pyflakes": {"1": [str(peer_bin("pyflakes"))]},
+    }
 
 
-def measure_checkers(paths: Sequence[Path], lines: int, repeat: int, quick: bool) -> dict[str, Any]:
+def measure_checkers(
+    groups: dict[str, list[Path]], repeat: int, quick: bool
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """The checkers' figures, and each checker's one-core output (for the findings)."""
     cores = os.cpu_count() or 1
-    folders = [str(path) for path in paths]
-    files = [path for folder in paths for path in sorted(folder.rglob("*.py"))]
+    folders = [str(folder) for folder in _folders(groups)]
+    files = {group: files_of(group_folders) for group, group_folders in groups.items()}
+    every_file = [path for group_files in files.values() for path in group_files]
+    lines = line_count(every_file)
     result: dict[str, Any] = {}
+    outputs: dict[str, str] = {}
     for tool, variants in checker_commands(cores, quick).items():
         entry: dict[str, Any] = {}
         for cores_label, command in variants.items():
@@ -191,20 +243,34 @@ def measure_checkers(paths: Sequence[Path], lines: int, repeat: int, quick: bool
             entry[f"lines_per_s_{cores_label}"] = round(lines / run.seconds)
             entry[f"seconds_{cores_label}"] = round(run.seconds, 3)
             entry[f"peak_mb_{cores_label}"] = round(run.peak_mb, 1)
+            if cores_label == "1":
+                outputs[tool] = run.stdout
         result[tool] = entry
-    one = min(parse_floor(files, 1) for _ in range(repeat))
-    result["ast_parse"] = {"lines_per_s_1": round(lines / one), "seconds_1": round(one, 3)}
-    analysis = min(analysis_time(files) for _ in range(repeat))
-    result["dl_lsp_in_process"] = {
-        "lines_per_s_1": round(lines / analysis),
-        "seconds_1": round(analysis, 3),
-    }
+    times = in_process_times(files, repeat=3)
+    for key, name in (("ast_parse", "ast_parse"), ("dl_lsp_in_process", "analysis")):
+        seconds = sum(group[name] for group in times.values())
+        result[key] = {
+            "lines_per_s_1": round(lines / seconds),
+            "seconds_1": round(seconds, 4),
+            "seconds_1_by_group": {group: round(times[group][name], 5) for group in times},
+        }
     if not quick:
-        every = min(parse_floor(files, cores) for _ in range(repeat))
+        every = min(parse_floor(every_file, cores) for _ in range(repeat))
         result["ast_parse"].update(
             {"lines_per_s_all": round(lines / every), "seconds_all": round(every, 3)}
         )
-    return result
+    return result, outputs
+
+
+def analysis_over_parse(checkers: dict[str, Any], group: str | None = None) -> float:
+    """dl-lsp's in-process analysis time over ``ast.parse``'s, for the corpus or one group."""
+    key = "seconds_1" if group is None else "seconds_1_by_group"
+
+    def seconds(tool: str) -> float:
+        value = checkers[tool][key]
+        return float(value if group is None else value[group])
+
+    return round(seconds("dl_lsp_in_process") / seconds("ast_parse"), 2)
 
 
 # -- findings side by side ---------------------------------------------------------------------
@@ -228,34 +294,40 @@ def pyflakes_kind(message: str) -> str:
     return "syntax" if "syntax" in message.lower() or "invalid" in message.lower() else "other"
 
 
-def findings_side_by_side(folders: Sequence[Path]) -> list[dict[str, Any]]:
-    """For each program: the codes dl-lsp, TorchFix and pyflakes report (sorted, with counts)."""
-    files = [path for folder in folders for path in sorted(folder.rglob("*.py"))]
-    names = [str(path.relative_to(ROOT)) for path in files]
-    ours: dict[str, list[str]] = {name: [] for name in names}
-    run = run_process([*dl_lsp(None), *names])
-    for item in json.loads(run.stdout or "[]"):
-        ours.setdefault(item["path"], []).append(item["code"])
-    torchfix: dict[str, list[str]] = {name: [] for name in names}
-    run = run_process([str(peer_bin("flake8")), "--isolated", "--select=TOR", *names])
-    for line in run.stdout.splitlines():
+def program_name(reported: str) -> str:
+    """A path as a tool reported it (absolute, or relative to the repository), relative to the
+    repository root where it lies inside it."""
+    path = Path(reported)
+    path = Path(os.path.normpath(path if path.is_absolute() else ROOT / path))
+    try:
+        return str(path.relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
+def findings_side_by_side(
+    outputs: dict[str, str], programs: Sequence[Path]
+) -> list[dict[str, Any]]:
+    """For each of ``programs``: the codes dl-lsp, TorchFix and pyflakes reported (sorted, with
+    repeats), read from the outputs of the timed one-core runs: no tool runs twice."""
+    names = [program_name(str(path)) for path in programs]
+    reported: dict[str, dict[str, list[str]]] = {tool: {} for tool in TOOLS}
+    for item in json.loads(outputs["dl_lsp"] or "[]"):
+        reported["dl_lsp"].setdefault(program_name(item["path"]), []).append(item["code"])
+    for line in outputs["torchfix_flake8"].splitlines():
         match = FLAKE8_LINE.match(line)
         if match:
-            torchfix.setdefault(os.path.normpath(match["path"]), []).append(match["code"])
-    flakes: dict[str, list[str]] = {name: [] for name in names}
-    run = run_process([str(peer_bin("pyflakes")), *names])
-    for line in run.stdout.splitlines():
+            reported["torchfix"].setdefault(program_name(match["path"]), []).append(match["code"])
+    for line in outputs["pyflakes"].splitlines():
         match = PYFLAKES_LINE.match(line)
         if match:
-            key = os.path.normpath(match["path"])
-            flakes.setdefault(key, []).append(pyflakes_kind(match["message"]))
+            kind = pyflakes_kind(match["message"])
+            reported["pyflakes"].setdefault(program_name(match["path"]), []).append(kind)
     return [
         {
             "program": name,
-            "lines": Path(ROOT / name).read_bytes().count(b"\n"),
-            "dl_lsp": sorted(ours.get(name, [])),
-            "torchfix": sorted(torchfix.get(name, [])),
-            "pyflakes": sorted(flakes.get(name, [])),
+            "lines": (ROOT / name).read_bytes().count(b"\n"),
+            **{tool: sorted(reported[tool].get(name, [])) for tool in TOOLS},
         }
         for name in names
     ]
@@ -407,12 +479,50 @@ def measure_servers(lines: int, edits: int) -> dict[str, Any]:
 # -- putting it together -----------------------------------------------------------------------
 
 
-def line_count(folders: Sequence[Path]) -> tuple[int, int]:
-    files = [path for folder in folders for path in folder.rglob("*.py")]
-    return len(files), sum(path.read_bytes().count(b"\n") for path in files)
+def files_of(folders: Sequence[Path]) -> list[Path]:
+    return [path for folder in folders for path in sorted(folder.rglob("*.py"))]
 
 
-QUICK_PROGRAMS = ("examples", "tests/lsp/programs")
+def line_count(files: Sequence[Path]) -> int:
+    return sum(path.read_bytes().count(b"\n") for path in files)
+
+
+def _folders(groups: dict[str, list[Path]]) -> list[Path]:
+    return [folder for folders in groups.values() for folder in folders]
+
+
+def corpus_groups(quick: bool, generated: Path) -> dict[str, list[Path]]:
+    """The corpus by kind: the small snippets (bug reports' code, clean snippets), our whole
+    test programs and examples, and the generated larger files. ``quick``: no snippets, and
+    fewer generated lines."""
+    ours = {} if quick else {"snippets": [ROOT / folder for folder in SNIPPETS]}
+    return {**ours, "programs": [ROOT / folder for folder in PROGRAMS], "generated": [generated]}
+
+
+def corpus_summary(groups: dict[str, list[Path]], quick: bool) -> dict[str, Any]:
+    files = {group: files_of(folders) for group, folders in groups.items()}
+    summary: dict[str, Any] = {
+        "files": sum(len(items) for items in files.values()),
+        "lines": sum(line_count(items) for items in files.values()),
+        "generated_target_lines": generated_lines(quick),
+        "groups": {
+            group: {
+                "folders": [
+                    "bench/make_corpus.py" if group == "generated" else program_name(str(folder))
+                    for folder in groups[group]
+                ],
+                "files": len(items),
+                "lines": line_count(items),
+            }
+            for group, items in files.items()
+        },
+    }
+    if quick:
+        summary["note"] = (
+            "quick: a smaller corpus (no snippet folders, fewer generated lines), one run each, "
+            "one core; process start-up weighs more than in the full run"
+        )
+    return summary
 
 
 def save(result: dict[str, Any], output: Path | None) -> None:
@@ -424,24 +534,24 @@ def save(result: dict[str, Any], output: Path | None) -> None:
 def measure(quick: bool, servers: bool, output: Path | None = None) -> dict[str, Any]:
     ensure_peers()
     cores = os.cpu_count() or 1
-    ours = [ROOT / folder for folder in (QUICK_PROGRAMS if quick else OUR_PROGRAMS)]
     with tempfile.TemporaryDirectory(prefix="dl-lsp-compare-") as folder:
         generated = Path(folder) / "generated"
         make_corpus(generated, generated_lines(quick))
-        corpus = [*ours, generated]
-        files, lines = line_count(corpus)
-        checkers = measure_checkers(corpus, lines, 1, quick)
+        groups = corpus_groups(quick, generated)
+        corpus = corpus_summary(groups, quick)
+        checkers, outputs = measure_checkers(groups, 1, quick)
     widest = "1" if quick else "all"
     dl, flake8 = checkers["dl_lsp"], checkers["torchfix_flake8"]
     result: dict[str, Any] = {
         "machine": {
             "cores": cores,
+            "load_average_at_start": _load_average(),
             "note": "a shared machine loaded by other work: compare the ratios of one run",
         },
-        "corpus": {"files": files, "lines": lines, "generated_lines": generated_lines(quick)},
+        "quick": quick,
+        "corpus": corpus,
         "dl_lsp_lines_per_s": dl[f"lines_per_s_{widest}"],
         "torchfix_lines_per_s": flake8[f"lines_per_s_{widest}"],
-        "torchfix_standalone_lines_per_s": checkers["torchfix"][f"lines_per_s_{widest}"],
         "pyflakes_lines_per_s": checkers["pyflakes"]["lines_per_s_1"],
         "ast_parse_lines_per_s": checkers["ast_parse"][f"lines_per_s_{widest}"],
         "ratios": {
@@ -449,12 +559,15 @@ def measure(quick: bool, servers: bool, output: Path | None = None) -> dict[str,
             "dl_lsp_over_pyflakes_1_core": round(
                 dl["lines_per_s_1"] / checkers["pyflakes"]["lines_per_s_1"], 2
             ),
-            "dl_lsp_analysis_over_ast_parse_time_1_core": round(
-                checkers["dl_lsp_in_process"]["seconds_1"] / checkers["ast_parse"]["seconds_1"], 2
-            ),
+            "dl_lsp_analysis_over_ast_parse_time_1_core": analysis_over_parse(checkers),
+            "dl_lsp_analysis_over_ast_parse_time_1_core_by_group": {
+                group: analysis_over_parse(checkers, group) for group in groups
+            },
         },
         "checkers": checkers,
     }
+    if "torchfix" in checkers:
+        result["torchfix_standalone_lines_per_s"] = checkers["torchfix"][f"lines_per_s_{widest}"]
     if not quick:
         result["ratios"]["dl_lsp_over_torchfix_all_cores"] = round(
             dl["lines_per_s_all"] / flake8["lines_per_s_all"], 2
@@ -465,7 +578,13 @@ def measure(quick: bool, servers: bool, output: Path | None = None) -> dict[str,
             "all": round(dl["seconds_1"] / dl["seconds_all"], 2),
         }
     save(result, output)
-    rows = findings_side_by_side(ours)
+    ours = [
+        path
+        for group, folders in groups.items()
+        if group != "generated"
+        for path in files_of(folders)
+    ]
+    rows = findings_side_by_side(outputs, ours)
     result["findings_summary"] = findings_summary(rows)
     result["findings"] = rows
     save(result, output)
@@ -475,8 +594,22 @@ def measure(quick: bool, servers: bool, output: Path | None = None) -> dict[str,
     return result
 
 
+def _load_average() -> list[float] | None:
+    try:
+        return [round(value, 2) for value in os.getloadavg()]
+    except (AttributeError, OSError):
+        return None
+
+
 def generated_lines(quick: bool) -> int:
     return QUICK_GENERATED_LINES if quick else FULL_GENERATED_LINES
+
+
+GROUP_LABELS = {
+    "snippets": "snippets (tests/corpus, tests/clean_corpus)",
+    "programs": "test programs and examples",
+    "generated": "generated programs (bench/make_corpus.py)",
+}
 
 
 def markdown(result: dict[str, Any]) -> str:
@@ -498,6 +631,8 @@ def markdown(result: dict[str, Any]) -> str:
         "|---|---:|---:|---:|",
     ]
     for label, key in rows:
+        if key not in checkers:  # standalone TorchFix is left out of --quick
+            continue
         entry = checkers[key]
         every = entry.get("lines_per_s_all")
         peak = entry.get("peak_mb_1") or entry.get("peak_mb_all")
@@ -505,6 +640,22 @@ def markdown(result: dict[str, Any]) -> str:
             f"| {label} | {_figure(entry.get('lines_per_s_1'))} | {_figure(every)} | "
             f"{f'{peak:.0f} MB' if peak else '—'} |"
         )
+    groups = result["corpus"]["groups"]
+    by_group = result["ratios"]["dl_lsp_analysis_over_ast_parse_time_1_core_by_group"]
+    out += [
+        "",
+        "dl-lsp's analysis time over `ast.parse`'s (in process, one core, same texts):",
+        "",
+        "| files | count | lines | analysis / `ast.parse` |",
+        "|---|---:|---:|---:|",
+        *(
+            f"| {GROUP_LABELS.get(group, group)} | {groups[group]['files']} | "
+            f"{groups[group]['lines']:,} | {ratio:.2f}× |"
+            for group, ratio in by_group.items()
+        ),
+        f"| all | {result['corpus']['files']} | {result['corpus']['lines']:,} | "
+        f"{result['ratios']['dl_lsp_analysis_over_ast_parse_time_1_core']:.2f}× |",
+    ]
     summary = result["findings_summary"]
     out += [
         "",

@@ -55,14 +55,15 @@ def uri_of(number: int) -> str:
     return f"file:///tmp/dl_lsp_load/model_{number}.py"
 
 
-def rss_mb(pid: int) -> float | None:
-    """Resident memory of a process in MB (Linux), None where /proc is not there."""
+def rss_mb(pid: int, field: str = "VmRSS") -> float | None:
+    """Resident memory of a process in MB (Linux), None where /proc is not there; ``field``
+    "VmHWM" gives the peak so far."""
     try:
         status = Path(f"/proc/{pid}/status").read_text()
     except OSError:
         return None
     for line in status.splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1]) / 1024
     return None
 
@@ -91,6 +92,8 @@ class LoadReport:
     errors: list[dict[str, Any]] = field(default_factory=list)
     rss_after_open_mb: float | None = None
     rss_after_edits_mb: float | None = None
+    rss_peak_mb: float | None = None
+    rss_after_rounds_mb: list[float | None] = field(default_factory=list)
     seconds: float = 0.0
     exit_code: int | None = None
 
@@ -104,11 +107,18 @@ def edit(version: int) -> dict[str, Any]:
 
 
 def storm(
-    server: RawServer, documents: int, edits: int, requests_every: int = 10, seed: int = 0
+    server: RawServer,
+    documents: int,
+    edits: int,
+    requests_every: int = 10,
+    seed: int = 0,
+    rounds: int = 1,
 ) -> LoadReport:
     """Open ``documents``, send ``edits`` changes spread over them without waiting, with a hover
     and a code action every ``requests_every`` edits; then wait for every document's last
-    version and every answer."""
+    version and every answer. ``rounds`` > 1 splits the edits into rounds, each waited for,
+    with the server's memory after each: memory that keeps growing round after round is not
+    bounded."""
     rng = random.Random(seed)
     report = LoadReport(documents, edits, 0)
     started = time.perf_counter()
@@ -119,10 +129,30 @@ def storm(
         server.diagnostics(uri_of(number), 1, timeout=120)
     report.rss_after_open_mb = rss_mb(server.process.pid)
     versions = dict.fromkeys(range(documents), 1)
+    for round_number in range(rounds):
+        share = edits // rounds + (1 if round_number < edits % rounds else 0)
+        _edit_round(server, report, versions, share, requests_every, rng)
+        report.rss_after_rounds_mb.append(rss_mb(server.process.pid))
+    report.rss_after_edits_mb = rss_mb(server.process.pid)
+    report.rss_peak_mb = rss_mb(server.process.pid, "VmHWM")
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _edit_round(
+    server: RawServer,
+    report: LoadReport,
+    versions: dict[int, int],
+    edits: int,
+    requests_every: int,
+    rng: random.Random,
+) -> None:
     pending: list[int] = []
+    edited: set[int] = set()
     for count in range(edits):
-        number = rng.randrange(documents)
+        number = rng.randrange(len(versions))
         versions[number] += 1
+        edited.add(number)
         server.notify(
             "textDocument/didChange",
             {
@@ -140,22 +170,19 @@ def storm(
                     "textDocument/codeAction", {**where, "range": whole, "context": context}
                 )
             )
-    report.requests = len(pending)
+    report.requests += len(pending)
     for msg_id in pending:
         answer = server.response(msg_id, timeout=300)
         report.answered += 1
         if "error" in answer and answer["error"].get("code") not in (-32800, -32801):
             report.errors.append(answer["error"])
-    for number, version in versions.items():
-        if version > 1:
-            server.diagnostics(uri_of(number), version, timeout=300)
-    report.rss_after_edits_mb = rss_mb(server.process.pid)
-    report.seconds = time.perf_counter() - started
-    return report
+    for number in sorted(edited):
+        server.diagnostics(uri_of(number), versions[number], timeout=300)
 
 
-def disconnect_mid_request(documents: int = 20, requests: int = 200) -> int:
-    """Open documents, fire requests, and close stdin without waiting: the exit code."""
+def disconnect_mid_request(documents: int = 20, requests: int = 200) -> int | None:
+    """Open documents, fire requests, and close stdin without waiting: the exit code (None
+    when the server had not exited a minute later)."""
     server = RawServer()
     try:
         start(server)
@@ -166,7 +193,10 @@ def disconnect_mid_request(documents: int = 20, requests: int = 200) -> int:
             server.request_id("textDocument/hover", {**where, "position": HOVER})
         assert server.process.stdin is not None
         server.process.stdin.close()
-        return server.wait(timeout=60)
+        try:
+            return server.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            return None
     finally:
         server.close()
 
@@ -176,6 +206,9 @@ class SilentClientReport:
     rss_before_mb: float | None
     rss_after_mb: float | None
     exit_code: int | None
+    # Messages the client got through before the server stopped reading (its output was full).
+    messages_sent: int = 0
+    server_stopped_reading: bool = False
 
 
 def client_that_never_reads(documents: int = 100, requests: int = 2000) -> SilentClientReport:
@@ -195,11 +228,12 @@ def client_that_never_reads(documents: int = 100, requests: int = 2000) -> Silen
         before = rss_mb(process.pid)
         for number in range(documents):
             item = {"uri": uri_of(number), "languageId": "python", "version": 1, "text": PROGRAM}
-            sender.notify("textDocument/didOpen", {"textDocument": item})
+            if not sender.notify("textDocument/didOpen", {"textDocument": item}):
+                break  # the server stopped reading: its output is full, ours too
         for number in range(requests):
             where = {"textDocument": {"uri": uri_of(number % documents)}}
             if not sender.send_request("textDocument/hover", {**where, "position": HOVER}):
-                break  # the server stopped reading: its output is full, ours too
+                break
         after = rss_mb(process.pid)
         sender.close()
         process.stdout.close()
@@ -207,7 +241,7 @@ def client_that_never_reads(documents: int = 100, requests: int = 2000) -> Silen
             code: int | None = process.wait(timeout=60)
         except subprocess.TimeoutExpired:
             code = None
-        return SilentClientReport(before, after, code)
+        return SilentClientReport(before, after, code, sender.sent, sender.stalled)
     finally:
         if process.poll() is None:
             process.kill()
@@ -215,7 +249,9 @@ def client_that_never_reads(documents: int = 100, requests: int = 2000) -> Silen
 
 
 class RawSender:
-    """Writes messages to a server without ever reading; a write that would block gives up."""
+    """Writes messages to a server without ever reading. A write that stays blocked for 5 s
+    gives up, and so does every later one (``stalled``): the server stopped reading, and a
+    message cut in the middle must not be followed by another."""
 
     def __init__(self, process: subprocess.Popen[bytes]) -> None:
         import os
@@ -224,11 +260,15 @@ class RawSender:
         self.stdin = process.stdin
         os.set_blocking(self.stdin.fileno(), False)
         self._ids = 0
+        self.sent = 0
+        self.stalled = False
 
     def _send(self, message: dict[str, Any]) -> bool:
         import json
         import os
 
+        if self.stalled:
+            return False
         body = json.dumps({"jsonrpc": "2.0", **message}).encode()
         data = b"Content-Length: %d\r\n\r\n%s" % (len(body), body)
         deadline = time.monotonic() + 5.0
@@ -237,12 +277,15 @@ class RawSender:
                 written = os.write(self.stdin.fileno(), data)
             except BlockingIOError:
                 if time.monotonic() > deadline:
+                    self.stalled = True
                     return False
                 time.sleep(0.01)
                 continue
-            except (BrokenPipeError, OSError):
+            except OSError:  # BrokenPipeError among them
+                self.stalled = True
                 return False
             data = data[written:]
+        self.sent += 1
         return True
 
     def notify(self, method: str, params: Any) -> bool:

@@ -9,7 +9,16 @@ import threading
 from collections.abc import Iterator
 
 import pytest
-from tests.lsp.load import client_that_never_reads, disconnect_mid_request, storm
+from tests.lsp.load import (
+    HOVER,
+    PROGRAM,
+    client_that_never_reads,
+    disconnect_mid_request,
+    edit,
+    start,
+    storm,
+    uri_of,
+)
 from tests.lsp.rpc import RawServer
 
 from dl_lsp.lsp import transport
@@ -32,6 +41,30 @@ def test_a_storm_of_edits_with_hovers_and_code_actions(server: RawServer) -> Non
         assert report.rss_after_edits_mb < report.rss_after_open_mb + 60
     assert server.shutdown_and_exit() == 0
     assert b"Traceback" not in server.stderr
+
+
+def test_notifications_leave_nothing_behind_once_handled(server: RawServer) -> None:
+    # pygls 2 kept a future per didChange for ever: memory grew with every edit (server_load).
+    start(server)
+    uri = uri_of(0)
+    server.open(uri, PROGRAM)
+    hovers = []
+    for version in range(2, 302):
+        change = {
+            "textDocument": {"uri": uri, "version": version},
+            "contentChanges": [edit(version)],
+        }
+        server.notify("textDocument/didChange", change)
+        if version % 50 == 0:
+            where = {"textDocument": {"uri": uri}, "position": HOVER}
+            hovers.append(server.request_id("textDocument/hover", where))
+    for msg_id in hovers:
+        assert "error" not in server.response(msg_id, timeout=120)
+    server.diagnostics(uri, 301, timeout=120)
+    server.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
+    status = server.request("dl-lsp/serverStatus", timeout=60)["result"]
+    assert status["documents"] == 0
+    assert status["pendingHandlers"] == 0
 
 
 def test_a_client_that_disconnects_mid_request_gets_a_clean_exit() -> None:

@@ -98,6 +98,8 @@ def on_status(ls: DlLanguageServer, params: Any) -> dict[str, Any]:
         "pid": os.getpid(),
         "python": sys.version.split()[0],
         "documents": len(ls.documents),
+        # Handlers pygls still tracks (requests in flight): stays small, whatever came before.
+        "pendingHandlers": len(ls.protocol._request_futures),
         "diagnostics": "pull" if ls.pull_diagnostics else "push",
         "positionEncoding": ls.encoding,
         "heavyModules": [name for name in loaded if name in HEAVY_MODULES],
