@@ -15,7 +15,14 @@ to end figures also give the median. ``--imports`` adds the modules whose own im
 largest (``python -X importtime``, best of the runs per module; that instrumentation itself
 adds a little per module).
 
-Not a test: it prints numbers. Usage: python bench/startup_profile.py [--runs N] [--imports K]
+Compiled bytecode: an installed package has its ``.pyc`` files, but with
+``PYTHONDONTWRITEBYTECODE`` set (as on this project's shared machines) a source checkout is
+compiled again at every start. ``--bytecode`` gives every spawned interpreter a cache of its
+own (``PYTHONPYCACHEPREFIX`` in a temporary folder, filled by a first run that is not counted),
+which is what users of an installed server get.
+
+Not a test: it prints numbers.
+Usage: python bench/startup_profile.py [--runs N] [--imports K] [--bytecode] [--json]
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -42,29 +50,24 @@ IMPORT_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("dl_lsp.lsp.server", ("dl_lsp.lsp.server",)),
 )
 
-# Runs in a fresh interpreter: prints a JSON object of seconds per phase.
+# Runs in a fresh interpreter: prints a JSON object of [wall, CPU] seconds per phase.
 _CHILD = """
-import json, sys, time
-started = time.perf_counter()
+import importlib, json, sys, time
 groups = json.loads(sys.argv[1])
 text = open(sys.argv[2], encoding="utf-8").read()
 phases = {}
-import importlib
+def timed(label, work):
+    wall, cpu = time.perf_counter(), time.process_time()
+    work()
+    phases[label] = [time.perf_counter() - wall, time.process_time() - cpu]
 for label, modules in groups:
-    before = time.perf_counter()
-    for module in modules:
-        importlib.import_module(module)
-    phases[label] = time.perf_counter() - before
+    timed(label, lambda: [importlib.import_module(module) for module in modules])
 from dl_lsp.lsp import server
-before = time.perf_counter()
-server.create_server()
-phases["create_server()"] = time.perf_counter() - before
+timed("create_server()", server.create_server)
 from dl_lsp.config import Settings
 from dl_lsp.engine import analyze_source
 for label in ("first analysis (300 lines)", "second analysis"):
-    before = time.perf_counter()
-    analyze_source(text, "/bench/cold.py", Settings())
-    phases[label] = time.perf_counter() - before
+    timed(label, lambda: analyze_source(text, "/bench/cold.py", Settings()))
 print(json.dumps(phases))
 """
 
@@ -79,9 +82,10 @@ def interpreter_start(runs: int) -> float:
     return min(times)
 
 
-def in_process_phases(text_file: Path, runs: int) -> dict[str, float]:
-    """The best time of each import group and start-up step, each run in a fresh interpreter."""
-    best: dict[str, float] = {}
+def in_process_phases(text_file: Path, runs: int) -> dict[str, list[float]]:
+    """The best [wall, CPU] seconds of each import group and start-up step, each run in a
+    fresh interpreter."""
+    best: dict[str, list[float]] = {}
     for _ in range(runs):
         output = subprocess.run(
             [sys.executable, "-c", _CHILD, json.dumps(IMPORT_GROUPS), str(text_file)],
@@ -90,21 +94,34 @@ def in_process_phases(text_file: Path, runs: int) -> dict[str, float]:
             text=True,
         ).stdout
         for label, seconds in json.loads(output).items():
-            best[label] = min(seconds, best.get(label, seconds))
+            known = best.get(label, seconds)
+            best[label] = [min(seconds[0], known[0]), min(seconds[1], known[1])]
     return best
 
 
-def end_to_end(text: str, runs: int) -> dict[str, list[float]]:
-    """Seconds from spawning ``dl-lsp serve`` to the initialize response and the diagnostics."""
-    initialize: list[float] = []
-    diagnostics: list[float] = []
+def cpu_seconds(pid: int) -> float | None:
+    """The CPU time (user and system, every thread) the process has used so far."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def end_to_end(text: str, runs: int) -> dict[str, list[list[float]]]:
+    """Seconds from spawning ``dl-lsp serve`` to the initialize response and to the first
+    diagnostics: [wall, the server's CPU time] per run (CPU time where /proc has it)."""
+    initialize: list[list[float]] = []
+    diagnostics: list[list[float]] = []
     uri = "file:///bench/cold.py"
     for _ in range(runs):
         client = Client(server_command())
         client.initialize()
-        initialize.append(time.perf_counter() - client.started)
+        wall = time.perf_counter() - client.started
+        initialize.append([wall, cpu_seconds(client.process.pid) or float("nan")])
         client.open(uri, text)
-        diagnostics.append(client.diagnostics(uri, 1) - client.started)
+        wall = client.diagnostics(uri, 1) - client.started
+        diagnostics.append([wall, cpu_seconds(client.process.pid) or float("nan")])
         client.close()
     return {"initialize response": initialize, "first diagnostics": diagnostics}
 
@@ -137,14 +154,35 @@ def main() -> None:
     parser.add_argument(
         "--imports", type=int, default=0, metavar="K", help="also list the K slowest imports"
     )
+    parser.add_argument(
+        "--bytecode", action="store_true", help="let the spawned interpreters cache bytecode"
+    )
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     args = parser.parse_args()
+    if not args.bytecode:
+        profile(args)
+        return
+    with tempfile.TemporaryDirectory(prefix="dl-lsp-pycache-") as folder:
+        os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+        os.environ["PYTHONPYCACHEPREFIX"] = folder
+        end_to_end(synthetic_program(300), 1)  # fills the cache; not counted
+        profile(args)
+
+
+def bytecode_cached() -> bool:
+    return bool(os.environ.get("PYTHONPYCACHEPREFIX")) or not os.environ.get(
+        "PYTHONDONTWRITEBYTECODE"
+    )
+
+
+def profile(args: argparse.Namespace) -> None:
     text = synthetic_program(300)
     text_file = Path(os.environ.get("TMPDIR", "/tmp")) / f"dl-lsp-cold-{os.getpid()}.py"
     text_file.write_text(text, encoding="utf-8")
     try:
         results: dict[str, Any] = {
             "server": server_command(),
+            "bytecode_cached": bytecode_cached(),
             "interpreter_s": interpreter_start(args.runs),
             "phases_s": in_process_phases(text_file, args.runs),
         }
@@ -159,13 +197,32 @@ def main() -> None:
         print(json.dumps(results, indent=2))
         return
     print(f"dl-lsp cold start, best of {args.runs} ({' '.join(results['server'])})")
-    print(f"  {'interpreter start (python -c pass)':<44} {results['interpreter_s'] * 1000:7.1f} ms")
-    for label, seconds in results["phases_s"].items():
-        print(f"  {label:<44} {seconds * 1000:7.1f} ms")
-    print("end to end, from spawn (best / median):")
-    for label, times in results["end_to_end_s"].items():
+    print(
+        "  bytecode: "
+        + (
+            "cached"
+            if results["bytecode_cached"]
+            else "compiled at every start (--bytecode: cached)"
+        )
+    )
+    print(f"  {'phase':<44} {'wall':>9} {'CPU':>9}")
+    print(f"  {'interpreter start (python -c pass)':<44} {results['interpreter_s'] * 1000:6.1f} ms")
+    for label, (wall, cpu) in results["phases_s"].items():
+        print(f"  {label:<44} {wall * 1000:6.1f} ms {cpu * 1000:6.1f} ms")
+    counted = [times for label, times in results["phases_s"].items() if label != "second analysis"]
+    wall_sum = results["interpreter_s"] + sum(wall for wall, _ in counted)
+    cpu_sum = sum(cpu for _, cpu in counted)
+    print(
+        f"  {'sum up to the first analysis':<44} {wall_sum * 1000:6.1f} ms {cpu_sum * 1000:6.1f} ms"
+        " (CPU without the interpreter start)"
+    )
+    print("end to end, from spawn (wall best / median; the server's CPU time, best):")
+    for label, runs in results["end_to_end_s"].items():
+        walls = [wall for wall, _ in runs]
+        cpu = min(cpu for _, cpu in runs)
         print(
-            f"  {label:<44} {min(times) * 1000:7.1f} ms / {statistics.median(times) * 1000:.1f} ms"
+            f"  {label:<44} {min(walls) * 1000:6.1f} ms / {statistics.median(walls) * 1000:.1f} ms"
+            f"; CPU {cpu * 1000:.0f} ms"
         )
     if args.imports:
         print(f"slowest imports (self / cumulative, best of {args.runs}, under -X importtime):")
