@@ -16,6 +16,8 @@ Targets: cold start ≤ 0.5 s, p95 ≤ 30 ms at 1,000 lines and ≤ 150 ms at 20
 150 MB. Not a test: it prints numbers.
 
 Usage: python bench/server_latency.py [--quick] [--json] [--edits N]
+       python bench/server_latency.py --cold-start [--repeat N]   (300 lines only; the phases
+       of a cold start: bench/startup_profile.py)
 """
 
 from __future__ import annotations
@@ -242,7 +244,18 @@ def main() -> None:
     parser.add_argument(
         "--budget", type=float, default=60.0, help="seconds of edits per size, at most"
     )
+    parser.add_argument(
+        "--cold-start", action="store_true", help="only the cold start, at 300 lines"
+    )
+    parser.add_argument("--repeat", type=int, default=5, help="cold starts to take the median of")
     args = parser.parse_args()
+    if args.cold_start:
+        seconds = cold_start(synthetic_program(300), args.repeat)
+        print(
+            f"cold start (spawn → first diagnostics, 300 lines, median of {args.repeat}): "
+            f"{seconds:.3f} s (target ≤ {TARGETS['cold_start_s']} s)"
+        )
+        return
     edits = 20 if args.quick else args.edits
     file_count = 40 if args.quick else args.files
 

@@ -9,7 +9,7 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dl_lsp import __version__
 from dl_lsp.commands import command_modules
@@ -22,11 +22,14 @@ from dl_lsp.config import (
     parse_input_type,
     parse_problem_type,
 )
-from dl_lsp.environment import framework_versions
-from dl_lsp.files import SourceFile, discover_python_files
-from dl_lsp.report.results import EXIT_CLEAN, EXIT_FAILED, CheckReport
-from dl_lsp.report.runner import CheckTask, check_files
+from dl_lsp.report.results import EXIT_CLEAN, EXIT_FAILED
 from dl_lsp.ruleset import Rule, load_rules
+
+# What only ``check`` needs is imported in its handler: ``dl-lsp serve`` starts faster.
+if TYPE_CHECKING:
+    from dl_lsp.files import SourceFile
+    from dl_lsp.report.results import CheckReport
+    from dl_lsp.report.runner import CheckTask
 
 FORMATS = ("text", "json", "sarif")
 
@@ -152,6 +155,10 @@ def _positive_int(value: str) -> int:
 
 def run_check(args: argparse.Namespace) -> int:
     """``dl-lsp check``: discover, check (in parallel), print, and choose the exit code."""
+    from dl_lsp.environment import framework_versions
+    from dl_lsp.files import discover_python_files
+    from dl_lsp.report.runner import CheckTask, check_files
+
     rules = list(load_rules().values())
     overrides = _setting_overrides(args, rules)
     discovery = discover_python_files(args.paths)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -10,11 +9,6 @@ from typing import Any
 
 from dl_lsp.facts.data import InputType, ProblemType
 from dl_lsp.findings import Severity
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 
 class SettingsError(ValueError):
@@ -145,10 +139,12 @@ def find_pyproject(start: Path) -> Path | None:
 
 def load_pyproject_settings(path: Path) -> Settings:
     """Read ``[tool.dl-lsp]`` from a ``pyproject.toml``; an absent table gives defaults."""
+    # Through the JSON cache: the TOML parser is imported only when the file changed.
+    from dl_lsp.data_files import read_toml
+
     try:
-        with path.open("rb") as handle:
-            data = tomllib.load(handle)
-    except (OSError, tomllib.TOMLDecodeError) as error:
+        data = read_toml(path)
+    except (OSError, ValueError) as error:  # tomllib.TOMLDecodeError is a ValueError
         raise SettingsError(f"{path}: cannot read settings: {error}") from None
     table = data.get("tool", {}).get("dl-lsp", {})
     return settings_from_mapping(table)

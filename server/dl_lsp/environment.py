@@ -18,17 +18,13 @@ import json
 import os
 import re
 import subprocess
-import sys
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
+from dl_lsp.data_files import read_toml
 
 FRAMEWORKS = ("tensorflow", "keras", "tf_keras", "torch", "torchvision")
 
@@ -345,7 +341,7 @@ def _requirements_file(path: Path, seen: set[Path]) -> Iterator[str]:
 
 def _pyproject_requirements(path: Path) -> Iterator[str]:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = read_toml(path)  # through the JSON cache: no TOML parser on a hit
     except (OSError, ValueError):
         return
     project = data.get("project", {})

@@ -37,6 +37,19 @@ def test_a_changed_file_is_read_again(cache: Path, tmp_path: Path) -> None:
     assert read_toml(path) == {"code": "B", "threshold": 2.5}
 
 
+def test_a_change_that_keeps_the_size_and_time_stamp_is_read_again(
+    cache: Path, tmp_path: Path
+) -> None:
+    # Two saves within the file system's time-stamp granularity: same size, same mtime.
+    path = tmp_path / "pyproject.toml"
+    path.write_text('[tool.dl-lsp]\nselect = ["LLM"]\n', encoding="utf-8")
+    stamp = path.stat()
+    assert read_toml(path) == {"tool": {"dl-lsp": {"select": ["LLM"]}}}
+    path.write_text('[tool.dl-lsp]\nselect = ["CNL"]\n', encoding="utf-8")
+    os.utime(path, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    assert read_toml(path) == {"tool": {"dl-lsp": {"select": ["CNL"]}}}
+
+
 def test_a_corrupt_cache_entry_is_ignored(cache: Path, tmp_path: Path) -> None:
     path = tmp_path / "data.toml"
     path.write_text("[table]\nvalues = [1, 2]\n", encoding="utf-8")
@@ -66,3 +79,8 @@ def test_an_invalid_file_raises_the_toml_error(cache: Path, tmp_path: Path) -> N
     path.write_text("a = = 1\n", encoding="utf-8")
     with pytest.raises(tomllib.TOMLDecodeError):
         read_toml(path)
+
+
+def test_a_missing_file_raises_os_error(cache: Path, tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError):
+        read_toml(tmp_path / "absent.toml")

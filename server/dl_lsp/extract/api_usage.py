@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import ast
 import re
-import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache, partial
 from typing import Any
 
+from dl_lsp.data_files import read_toml
 from dl_lsp.extract.calls import CallSite
 from dl_lsp.extract.context import ExtractionContext
 from dl_lsp.extract.names import dotted_name, last_name
@@ -33,11 +33,6 @@ from dl_lsp.facts.api_usage import (
 )
 from dl_lsp.facts.span import Span
 from dl_lsp.ruleset import rules_directory
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 TABLE_FILE = "api_migrations.toml"
 FRAMEWORK_ROOTS = frozenset({"tensorflow", "keras", "tf_keras", "torch", "torchvision"})
@@ -187,9 +182,7 @@ def _longest_prefix(name: str, keys: Iterable[str]) -> str | None:
 @cache
 def migration_table() -> MigrationTable:
     """The migration tables, read once."""
-    with (rules_directory() / TABLE_FILE).open("rb") as handle:
-        data = tomllib.load(handle)
-    return _table_from(data)
+    return _table_from(read_toml(rules_directory() / TABLE_FILE))
 
 
 def _replacement(value: Mapping[str, Any]) -> Replacement:

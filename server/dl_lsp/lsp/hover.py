@@ -11,10 +11,10 @@ from pygls.capabilities import get_capability
 from dl_lsp.findings import BugType, Finding
 from dl_lsp.lsp.diagnostics import all_findings
 from dl_lsp.ruleset import Rule, load_rules
-from dl_lsp.taxonomy import Guidance, guidance_for
 
 if TYPE_CHECKING:
     from dl_lsp.lsp.server import DlLanguageServer
+    from dl_lsp.taxonomy import Guidance
 
 PAPER = "dlRepro (Shah, Rahman, Khomh 2024)"
 
@@ -80,6 +80,8 @@ def guidance_markdown(guidance: Guidance, codes: Sequence[str], fixable: Sequenc
 
 def hover_markdown(findings: Sequence[Finding]) -> str:
     """The hover for the findings under the cursor: each finding, then advice per bug type."""
+    from dl_lsp.taxonomy import guidance_for  # its data loads on the first hover
+
     rules = load_rules()
     sections = [finding_markdown(finding, rules.get(finding.code)) for finding in findings]
     codes = [finding.code for finding in findings]

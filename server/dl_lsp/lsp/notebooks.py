@@ -30,17 +30,11 @@ from dl_lsp.lsp import diagnostics
 from dl_lsp.lsp.analysis import AnalysisScheduler, DocumentAnalysis
 from dl_lsp.lsp.documents import DocumentStore
 from dl_lsp.lsp.positions import LineIndex
-from dl_lsp.notebooks import (
-    CellSlice,
-    CellSource,
-    NotebookProgram,
-    analyze_notebook,
-    program_from_cells,
-    sources_from_program,
-)
 
+# dl_lsp.notebooks (reading, magics, programs of cells) loads when the first notebook opens.
 if TYPE_CHECKING:
     from dl_lsp.lsp.server import DlLanguageServer
+    from dl_lsp.notebooks import CellSlice, NotebookProgram
 
 PYTHON = "python"
 # Every notebook type (Jupyter, VS Code's interactive window), Python cells only.
@@ -103,6 +97,8 @@ class NotebookSupport:
 
     def refresh(self, notebook_uri: str) -> OpenNotebook | None:
         """Rebuild a notebook's program from the workspace and schedule its analysis."""
+        from dl_lsp.notebooks import CellSource, program_from_cells
+
         notebook = self._ls.workspace.get_notebook_document(notebook_uri=notebook_uri)
         if notebook is None:
             return None
@@ -163,6 +159,8 @@ class NotebookSupport:
 
     def _analyse(self, text: str, path: str | None, settings: Settings) -> Analysis:
         """Runs in the analysis worker: the notebook analysis of the program this text is."""
+        from dl_lsp.notebooks import analyze_notebook
+
         for state in list(self.notebooks.values()):
             if state.program.text is text:
                 return analyze_notebook(state.program, path, settings)
@@ -275,6 +273,8 @@ class NotebookSupport:
 
     def cell_edit(self, state: OpenNotebook, edit: types.WorkspaceEdit) -> types.WorkspaceEdit:
         """A workspace edit of the program document as edits of the cells it changes."""
+        from dl_lsp.notebooks import sources_from_program
+
         program_edits = _edits_for(edit, state.uri)
         if program_edits is None:
             return edit  # it edits other documents only

@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import os
 import re
-import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,11 +21,7 @@ from lsprotocol import types
 from pygls.uris import to_fs_path
 
 from dl_lsp.config import Settings, SettingsError, find_pyproject, settings_from_mapping
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib  # type: ignore[import-not-found, unused-ignore]
+from dl_lsp.data_files import read_toml
 
 if TYPE_CHECKING:
     from dl_lsp.lsp.server import DlLanguageServer
@@ -128,9 +123,9 @@ def validated(section: Mapping[str, Any]) -> Settings:
 
 def _read_table(path: Path) -> dict[str, Any]:
     try:
-        with path.open("rb") as handle:
-            data = tomllib.load(handle)
-    except (OSError, tomllib.TOMLDecodeError) as error:
+        # Through the JSON cache: the TOML parser is imported only when the file changed.
+        data = read_toml(path)
+    except (OSError, ValueError) as error:  # tomllib.TOMLDecodeError is a ValueError
         raise SettingsError(f"cannot read it: {error}") from None
     table = data.get("tool", {}).get(SECTION, {})
     if not isinstance(table, Mapping):

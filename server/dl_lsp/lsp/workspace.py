@@ -19,7 +19,6 @@ from pygls.uris import to_fs_path
 
 from dl_lsp.config import Settings
 from dl_lsp.engine import analyze_source
-from dl_lsp.files import ReadProblem, discover_python_files, read_source
 from dl_lsp.findings import Finding
 from dl_lsp.lsp.positions import LineIndex
 
@@ -63,6 +62,8 @@ def workspace_files(folders: Iterable[str], limit: int = MAX_FILES) -> list[Path
     existing = [folder for folder in folders if os.path.isdir(folder)]
     if not existing:
         return []
+    from dl_lsp.files import discover_python_files  # on the first workspace diagnostic
+
     # Closed notebooks have no cell documents to attach diagnostics to.
     found = [s for s in discover_python_files(existing).files if s.path.suffix != ".ipynb"]
     return [source.path for source in found[:limit]]
@@ -75,6 +76,8 @@ def analyse_file(
     stamp = stamp_of(path)
     if stamp is None or stamp[1] > max_size * 4:  # a size in bytes, a limit in characters
         return None
+    from dl_lsp.files import ReadProblem, read_source
+
     source = read_source(path)
     if isinstance(source, ReadProblem) or len(source.text) > max_size:
         return None

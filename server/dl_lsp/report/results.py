@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from dl_lsp.findings import Finding
-from dl_lsp.notebooks.program import CellMap
+
+if TYPE_CHECKING:  # a type only: the notebook support loads when a notebook is checked
+    from dl_lsp.notebooks.program import CellMap
 
 EXIT_CLEAN = 0
 EXIT_REPORTED = 1

@@ -31,13 +31,11 @@ from dl_lsp.atomic import write_text_atomically
 from dl_lsp.facts.span import Span
 from dl_lsp.findings import BugType, Finding, Severity
 from dl_lsp.lsp import diagnostics, sync
-from dl_lsp.probe.protocol import DEVICE_CHOICES
-from dl_lsp.probe.report import render_markdown
-from dl_lsp.probe.results import ProbeFinding, ProbeResult
-from dl_lsp.probe.runner import ProbeOptions, kill_tree, run_probe
 
+# The probe's own modules load on the first probe, not with the server.
 if TYPE_CHECKING:
     from dl_lsp.lsp.server import DlLanguageServer
+    from dl_lsp.probe.results import ProbeFinding, ProbeResult
 
 COMMAND = "dl-lsp.probe"
 MAX_TIMEOUT_S = 600.0
@@ -59,6 +57,8 @@ def parse_arguments(arguments: tuple[Any, ...]) -> ProbeRequestArguments:
     uri = given.get("uri")
     if not isinstance(uri, str) or not uri:
         raise ValueError(f"{COMMAND}: 'uri' must be a document URI")
+    from dl_lsp.probe.protocol import DEVICE_CHOICES
+
     device = given.get("device", "all")
     if device not in DEVICE_CHOICES:
         raise ValueError(f"{COMMAND}: 'device' must be one of {', '.join(DEVICE_CHOICES)}")
@@ -105,6 +105,10 @@ class ProbeState:
         ]
 
     def kill_all(self) -> None:
+        if not self.running and not self.workers:
+            return
+        from dl_lsp.probe.runner import kill_tree
+
         for event in self.running.values():
             event.set()
         with self.lock:
@@ -177,6 +181,9 @@ async def probe_document(
     ls: DlLanguageServer, state: ProbeState, request: ProbeRequestArguments
 ) -> tuple[ProbeResult, str]:
     """Probe one document (its current text), store and publish the findings."""
+    from dl_lsp.probe.report import render_markdown
+    from dl_lsp.probe.runner import ProbeOptions, run_probe
+
     document = ls.documents.get(request.uri)
     path = document.path if document is not None else to_fs_path(request.uri)
     if not path or (document is None and not os.path.isfile(path)):
