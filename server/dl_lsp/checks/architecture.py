@@ -31,6 +31,19 @@ if TYPE_CHECKING:
 
 _IMAGE_INPUTS = (InputType.COLOR, InputType.GRAYSCALE)
 _POOLING = (LayerKind.POOL, LayerKind.GLOBAL_POOL)
+# Layers after which the width feeding the next Dense layer is not known (INN).
+_UNKNOWN_WIDTH_AFTER = frozenset(
+    {
+        LayerKind.RECURRENT,
+        LayerKind.EMBEDDING,
+        LayerKind.FLATTEN,
+        LayerKind.RESHAPE,
+        LayerKind.MERGE,
+        LayerKind.OTHER,
+    }
+)
+# Layers that end a run of convolutions (IDS).
+_ENDS_CONV_RUN = frozenset({*_POOLING, LayerKind.DENSE, LayerKind.FLATTEN, LayerKind.RECURRENT})
 
 
 def _ordered_models(context: CheckContext) -> Iterator[ModelFacts]:
@@ -164,14 +177,7 @@ def check_neuron_counts(context: CheckContext, rule: Rule) -> Iterator[Finding]:
         previous_weighted: LayerFact | None = None
         first = True
         for index, layer in enumerate(model.layers):
-            if layer.kind in (
-                LayerKind.RECURRENT,
-                LayerKind.EMBEDDING,
-                LayerKind.FLATTEN,
-                LayerKind.RESHAPE,
-                LayerKind.MERGE,
-                LayerKind.OTHER,
-            ):
+            if layer.kind in _UNKNOWN_WIDTH_AFTER:
                 previous_weighted = None
                 first = False
                 continue
@@ -220,11 +226,7 @@ def check_downsampling(context: CheckContext, rule: Rule) -> Iterator[Finding]:
                 continue
             if layer.kind in _POOLING:
                 downsampled = True
-            if layer.kind in _POOLING or layer.kind in (
-                LayerKind.DENSE,
-                LayerKind.FLATTEN,
-                LayerKind.RECURRENT,
-            ):
+            if layer.kind in _ENDS_CONV_RUN:
                 if len(run) > limit:
                     reported.add(id(run[-1]))
                     yield rule.finding(
