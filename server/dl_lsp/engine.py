@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from dl_lsp.checks import ALL_CHECKS, CheckContext
 from dl_lsp.config import Settings, SettingsError, parse_input_type, parse_problem_type
@@ -15,6 +16,7 @@ from dl_lsp.ruleset import Rule, get_rule, load_rules
 from dl_lsp.source import ParsedSource, SyntaxProblem
 
 SYNTAX_ERROR_CODE = "SNP001"
+_DEFAULT_SETTINGS = Settings()  # frozen, and never changed in place: one serves every call
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,7 @@ def analyze_source(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _analyze(ParsedSource(text, previous=previous), settings or Settings())
+        return _analyze(ParsedSource(text, previous=previous), settings or _DEFAULT_SETTINGS)
     finally:
         if collecting:
             gc.enable()
@@ -55,7 +57,7 @@ def _analyze(source: ParsedSource, settings: Settings) -> Analysis:
     settings = settings_with_pragmas(settings, source)
     findings: list[Finding] = list(syntax_findings(source.syntax_errors))
     failures: list[tuple[str, str]] = []
-    facts = ProgramFacts()
+    facts: ProgramFacts | None = None
     if source.tree is not None:
         try:
             facts = extract_program(source, settings)
@@ -63,6 +65,8 @@ def _analyze(source: ParsedSource, settings: Settings) -> Analysis:
             failures.append(("extract", "RecursionError: the code is nested too deeply to analyse"))
         except Exception as error:  # the syntax findings are still worth reporting
             failures.append(("extract", f"{type(error).__name__}: {error}"))
+    if facts is None:  # nothing parsed or extracted: the checks see an empty program
+        facts = ProgramFacts()
     found, check_failures = run_checks(facts, settings)
     findings += found
     failures += check_failures
@@ -76,19 +80,44 @@ def run_checks(
     findings: list[Finding] = []
     failures: list[tuple[str, str]] = []
     context = CheckContext(facts=facts, settings=settings)
-    for code, check in ALL_CHECKS.items():
-        if not settings.enabled(code):
-            continue
-        data = load_rules().get(code)
-        if data is None:
+    for code, rule in enabled_checks(settings):
+        if rule is None:
             failures.append((code, "the check has no rule data in rules/"))
             continue
-        rule = _rule_with_settings(data, settings)
         try:
-            findings.extend(check(context, rule))
+            # Looked up on each run: the probe's tests and the instrumented server swap checks.
+            findings.extend(ALL_CHECKS[code](context, rule))
         except Exception as error:  # a broken check must never take the others down
             failures.append((code, f"{type(error).__name__}: {error}"))
     return findings, failures
+
+
+def enabled_checks(settings: Settings) -> tuple[tuple[str, Rule | None], ...]:
+    """The codes of the checks these settings run, in registry order, each with its rule (the
+    user's thresholds merged in; None when ``rules/`` has no data for it)."""
+    select = None if settings.select is None else frozenset(settings.select)
+    thresholds = tuple(
+        (code, tuple(overrides.items())) for code, overrides in settings.thresholds.items()
+    )
+    return _enabled_checks(select, frozenset(settings.ignore), thresholds)
+
+
+@lru_cache(maxsize=32)
+def _enabled_checks(
+    select: frozenset[str] | None,
+    ignore: frozenset[str],
+    thresholds: tuple[tuple[str, tuple[tuple[str, float], ...]], ...],
+) -> tuple[tuple[str, Rule | None], ...]:
+    # Worked out once per distinct selection, not once per file: every file of a run, and
+    # every version of a document, shares its settings.
+    overrides = {code: dict(values) for code, values in thresholds}
+    settings = Settings(select=select, ignore=ignore, thresholds=overrides)
+    rules = load_rules()
+    return tuple(
+        (code, _rule_with_settings(rules[code], settings) if code in rules else None)
+        for code in ALL_CHECKS
+        if settings.enabled(code)
+    )
 
 
 def kept_findings(

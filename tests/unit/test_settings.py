@@ -7,10 +7,12 @@ from typing import Any
 
 import pytest
 
+from dl_lsp.checks import ALL_CHECKS
 from dl_lsp.config import Settings, SettingsError, settings_from_mapping
-from dl_lsp.engine import analyze_source
+from dl_lsp.engine import analyze_source, enabled_checks
 from dl_lsp.facts import InputType, ProblemType
 from dl_lsp.findings import Severity
+from dl_lsp.ruleset import get_rule
 
 # --- settings_from_mapping --------------------------------------------------------------------
 
@@ -198,6 +200,47 @@ def test_engine_threshold_makes_small_models_eligible() -> None:
     assert findings(text) == set()
     assert findings(text, thresholds={"MRD": {"min_hidden_layers": 1}}) == {("MRD", 4)}
     assert findings(text, thresholds={"MNL": {"min-hidden-layers": 1}}) == {("MNL", 4)}
+
+
+def test_changed_settings_take_effect_on_the_next_analysis() -> None:
+    # The engine works out the enabled checks once per distinct settings: an editor that
+    # changes them between two analyses must see the new ones, and the old ones again after.
+    relaxed = {"IBS": {"min": 16}, "LOB": {"max": 1.0}}
+    assert findings(thresholds=relaxed) == {("CNL", 5), ("MRD", 7), ("LLM", 8)}
+    assert findings() == {("CNL", 5), ("MRD", 7), ("LLM", 8), ("LOB", 9), ("IBS", 10)}
+    assert findings(thresholds={"IBS": {"min": 8}}) == {
+        ("CNL", 5),
+        ("MRD", 7),
+        ("LLM", 8),
+        ("LOB", 9),
+    }
+    assert findings(select=["LOB"]) == {("LOB", 9)}
+    assert findings(select=["LOB"], thresholds=relaxed) == set()
+    assert findings(thresholds=relaxed) == {("CNL", 5), ("MRD", 7), ("LLM", 8)}
+
+
+def test_enabled_checks_merge_thresholds_without_touching_the_rule_data() -> None:
+    plan = dict(
+        enabled_checks(Settings(select=frozenset({"IBS", "LLM"}), thresholds={"IBS": {"min": 8.0}}))
+    )
+    assert set(plan) == {"IBS", "LLM"}
+    ibs = plan["IBS"]
+    assert ibs is not None
+    assert ibs.thresholds == {**get_rule("IBS").thresholds, "min": 8.0}
+    assert get_rule("IBS").thresholds["min"] == 32
+    assert plan["LLM"] is get_rule("LLM")
+
+
+def test_enabled_checks_follow_the_registry_order_and_prefixes() -> None:
+    plan = enabled_checks(Settings(select=frozenset({"API1", "M"}), ignore=frozenset({"API11"})))
+    codes = [code for code, _ in plan]
+    assert codes == [code for code in ALL_CHECKS if code in codes]
+    assert set(codes) == {
+        code
+        for code in ALL_CHECKS
+        if code.startswith(("API1", "M")) and not code.startswith("API11")
+    }
+    assert "API105" in codes and "MRD" in codes and "API112" not in codes
 
 
 def test_engine_suppression_comment_with_settings() -> None:

@@ -9,8 +9,10 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 from dl_lsp.config import Settings
+from dl_lsp.environment import FrameworkVersions
 from dl_lsp.facts import ProgramFacts
 from dl_lsp.findings import Finding
 from dl_lsp.ruleset import Rule
@@ -20,6 +22,11 @@ from dl_lsp.ruleset import Rule
 class CheckContext:
     facts: ProgramFacts
     settings: Settings
+
+    @cached_property
+    def framework_versions(self) -> FrameworkVersions:
+        """The versions the API checks migrate towards, parsed once for all of them."""
+        return FrameworkVersions.from_settings(self.settings.framework_versions)
 
 
 Check = Callable[[CheckContext, Rule], Iterable[Finding]]

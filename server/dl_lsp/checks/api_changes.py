@@ -10,7 +10,7 @@ the API that the installed version accepts.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from dl_lsp.checks.fix_data import (
@@ -23,7 +23,7 @@ from dl_lsp.checks.fix_data import (
     replace_expression,
     replace_name,
 )
-from dl_lsp.environment import FrameworkVersions, KerasApi
+from dl_lsp.environment import KerasApi
 from dl_lsp.extract.api_usage import (
     KERAS_NAMESPACES,
     KerasKeyword,
@@ -80,18 +80,14 @@ def _data(*proposals: dict[str, object] | None) -> dict[str, object] | None:
     return data if data["fixes"] else None
 
 
-def _versions(context: CheckContext) -> FrameworkVersions:
-    return FrameworkVersions.from_settings(context.settings.framework_versions)
-
-
 def _tf2(context: CheckContext, table: MigrationTable) -> bool:
     """Whether TensorFlow 2 (or nothing known: the newest) is what the code runs on."""
-    tf = _versions(context).tensorflow
+    tf = context.framework_versions.tensorflow
     return tf is None or tf.at_least(table.tf_removed)
 
 
 def _torch_at_least(context: CheckContext, version: str) -> bool:
-    torch = _versions(context).torch
+    torch = context.framework_versions.torch
     return torch is None or torch.at_least(version)
 
 
@@ -120,6 +116,16 @@ def spell(
     return best[0] + qualified[len(best[1]) :] if best is not None else None
 
 
+def _longest_dotted_key(name: str, table: Mapping[str, object]) -> str | None:
+    """The longest key of ``table`` that is ``name`` or a dotted prefix of it: ``a.b.c``, then
+    ``a.b``, then ``a`` are looked up (a few lookups, not a scan of the table)."""
+    while name not in table:
+        name, dot, _ = name.rpartition(".")
+        if not dot:
+            return None
+    return name
+
+
 def _is_torch_only(api: ApiUsageFacts) -> bool:
     return "torch" in api.imported_roots and not api.imported_roots & {"keras", "tensorflow"}
 
@@ -142,7 +148,7 @@ def _keras_api(context: CheckContext, namespace: str) -> KerasApi:
     namespace = (
         namespace if namespace in KERAS_NAMESPACES else _file_keras_namespace(context.facts.api)
     )
-    return _versions(context).keras_for(namespace)
+    return context.framework_versions.keras_for(namespace)
 
 
 def _keras_name(api: KerasApi) -> str:
@@ -241,7 +247,7 @@ def check_tf1_symbol_removed(context: CheckContext, rule: Rule) -> Iterator[Find
 
 def _keras3_behind_tf(context: CheckContext) -> bool:
     """Whether tf.keras is Keras 3 here (TensorFlow 2.16 on, or nothing known: the newest)."""
-    keras = _versions(context).keras_for("tensorflow.keras")
+    keras = context.framework_versions.keras_for("tensorflow.keras")
     return keras.version is None or keras.version.at_least("3.0")
 
 
@@ -366,10 +372,7 @@ def check_tf1_module_removed(context: CheckContext, rule: Rule) -> Iterator[Find
 
 
 def _replacement_key(table: MigrationTable, relative: str) -> str | None:
-    keys = [
-        k for k in table.tf_removed_replacements if relative == k or relative.startswith(k + ".")
-    ]
-    return max(keys, key=len) if keys else None
+    return _longest_dotted_key(relative, table.tf_removed_replacements)
 
 
 # -- API104: tf.nn.dropout(x, keep_prob) ------------------------------------------------------
@@ -467,11 +470,14 @@ def check_keras1_keywords(context: CheckContext, rule: Rule) -> Iterator[Finding
     installed, the Keras 2 names it does not know."""
     table = migration_table()
     for callee, namespace, call, known in _keyword_calls(context):
+        if not any(argument.name in table.keras_keyword_names for argument in call.keywords):
+            continue  # no keyword that the tables name
         api = _keras_api(context, namespace)
+        keras1 = api.before(table.keras_renamed)  # then the Keras 2 names are the wrong ones
         given = {argument.name for argument in call.keywords}
         for argument in call.keywords:
             name = argument.name or ""
-            if api.before(table.keras_renamed):
+            if keras1:
                 row = _row_for(table.keras_new_keywords.get(name, ()), callee)
                 if row is not None and known and api.standalone:
                     yield rule.finding(
@@ -499,7 +505,10 @@ def check_keras1_keywords(context: CheckContext, rule: Rule) -> Iterator[Finding
 
 
 def _row_for(rows: Sequence[KerasKeyword], callee: str) -> KerasKeyword | None:
-    return next((row for row in rows if callee in row.callees), None)
+    for row in rows:
+        if callee in row.callees:
+            return row
+    return None
 
 
 def _keras1_keyword_finding(
@@ -688,7 +697,7 @@ def _output_activation(context: CheckContext, receiver: str) -> str | None:
 def check_keras_removed_modules(context: CheckContext, rule: Rule) -> Iterator[Finding]:
     """API108: keras.utils.np_utils, keras.layers.core and the other module paths Keras dropped."""
     table = migration_table()
-    api = _versions(context).keras_for("keras")
+    api = context.framework_versions.keras_for("keras")
     for item in context.facts.api.imports:
         yield from _removed_module_import(rule, table, api, item)
     for reference in context.facts.api.references:
@@ -718,8 +727,7 @@ def check_keras_removed_modules(context: CheckContext, rule: Rule) -> Iterator[F
 
 
 def _module_key(table: MigrationTable, module: str) -> str | None:
-    keys = [k for k in table.removed_modules if module == k or module.startswith(k + ".")]
-    return max(keys, key=len) if keys else None
+    return _longest_dotted_key(module, table.removed_modules)
 
 
 def _removed_module_import(
@@ -903,7 +911,7 @@ def check_mixed_keras_imports(context: CheckContext, rule: Rule) -> Iterator[Fin
     used = dict(context.facts.api.keras_namespaces)
     if "keras" not in used or "tensorflow.keras" not in used:
         return
-    versions = _versions(context)
+    versions = context.framework_versions
     standalone, bundled = versions.keras_for("keras"), versions.keras_for("tensorflow.keras")
     known = versions.keras is not None or versions.tensorflow is not None
     same = not standalone.standalone and _same_release(standalone, bundled)
@@ -1007,7 +1015,7 @@ def check_torch_scalar_index(context: CheckContext, rule: Rule) -> Iterator[Find
     api = context.facts.api
     if _is_keras_or_tf_only(api) or not _torch_at_least(context, "0.4"):
         return
-    torch = _versions(context).torch
+    torch = context.framework_versions.torch
     key = (
         "deprecated"
         if torch is not None and torch.before(table.torch_scalar_index_removed)
@@ -1106,7 +1114,7 @@ def check_torch_deprecated_functions(context: CheckContext, rule: Rule) -> Itera
 def check_torchvision_pretrained(context: CheckContext, rule: Rule) -> Iterator[Finding]:
     """API117: pretrained= is deprecated since torchvision 0.13 (weights=)."""
     table = migration_table()
-    vision = _versions(context).torchvision
+    vision = context.framework_versions.torchvision
     if vision is not None and vision.before(table.torchvision_weights_since):
         return
     for reference in _torch_references(context):

@@ -31,6 +31,19 @@ if TYPE_CHECKING:
 
 _IMAGE_INPUTS = (InputType.COLOR, InputType.GRAYSCALE)
 _POOLING = (LayerKind.POOL, LayerKind.GLOBAL_POOL)
+# Layers after which the width feeding the next Dense layer is not known (INN).
+_UNKNOWN_WIDTH_AFTER = frozenset(
+    {
+        LayerKind.RECURRENT,
+        LayerKind.EMBEDDING,
+        LayerKind.FLATTEN,
+        LayerKind.RESHAPE,
+        LayerKind.MERGE,
+        LayerKind.OTHER,
+    }
+)
+# Layers that end a run of convolutions (IDS).
+_ENDS_CONV_RUN = frozenset({*_POOLING, LayerKind.DENSE, LayerKind.FLATTEN, LayerKind.RECURRENT})
 
 
 def _ordered_models(context: CheckContext) -> Iterator[ModelFacts]:
@@ -52,6 +65,7 @@ def check_non_linearity(context: CheckContext, rule: Rule) -> Iterator[Finding]:
     for model in _ordered_models(context):
         out = last_weighted_index(model)
         code_layer = bottleneck_index(model)
+        is_cnn = model.is_cnn
         for block in blocks(model):
             activations = block.activations
             hidden = block.index != out
@@ -76,7 +90,7 @@ def check_non_linearity(context: CheckContext, rule: Rule) -> Iterator[Finding]:
                     else None,
                 )
                 continue
-            saturating_scope = layer.kind is LayerKind.CONV or model.is_cnn
+            saturating_scope = layer.kind is LayerKind.CONV or is_cnn
             if hidden and input_type in _IMAGE_INPUTS and saturating_scope:
                 for name, where, is_keyword in activations:
                     if name in SATURATING_ACTIVATIONS:
@@ -163,14 +177,7 @@ def check_neuron_counts(context: CheckContext, rule: Rule) -> Iterator[Finding]:
         previous_weighted: LayerFact | None = None
         first = True
         for index, layer in enumerate(model.layers):
-            if layer.kind in (
-                LayerKind.RECURRENT,
-                LayerKind.EMBEDDING,
-                LayerKind.FLATTEN,
-                LayerKind.RESHAPE,
-                LayerKind.MERGE,
-                LayerKind.OTHER,
-            ):
+            if layer.kind in _UNKNOWN_WIDTH_AFTER:
                 previous_weighted = None
                 first = False
                 continue
@@ -219,11 +226,7 @@ def check_downsampling(context: CheckContext, rule: Rule) -> Iterator[Finding]:
                 continue
             if layer.kind in _POOLING:
                 downsampled = True
-            if layer.kind in _POOLING or layer.kind in (
-                LayerKind.DENSE,
-                LayerKind.FLATTEN,
-                LayerKind.RECURRENT,
-            ):
+            if layer.kind in _ENDS_CONV_RUN:
                 if len(run) > limit:
                     reported.add(id(run[-1]))
                     yield rule.finding(
@@ -286,7 +289,8 @@ def check_dropout(context: CheckContext, rule: Rule) -> Iterator[Finding]:
     """MRD: one Dropout per block at most; large models without any Dropout."""
     minimum = int(rule.thresholds["min_hidden_layers"])
     for model in context.facts.models:
-        if model.linear:
+        dropouts_in_model = sum(layer.kind is LayerKind.DROPOUT for layer in model.layers)
+        if model.linear and dropouts_in_model > 1:  # a block with two needs two in the model
             for block in blocks(model, end=(LayerKind.DENSE, LayerKind.CONV)):
                 dropouts = [layer for layer in block.following if layer.kind is LayerKind.DROPOUT]
                 if len(dropouts) > 1:
@@ -303,10 +307,9 @@ def check_dropout(context: CheckContext, rule: Rule) -> Iterator[Finding]:
                         ),
                     )
         hidden = hidden_weighted(model)
-        has_dropout = any(layer.kind is LayerKind.DROPOUT for layer in model.layers)
         if (
             len(hidden) >= minimum
-            and not has_dropout
+            and not dropouts_in_model
             and not has_unknown_layers(model)
             and output_index(model) is not None
         ):

@@ -314,6 +314,8 @@ def _torch_mismatch(
 def check_labels_activation_loss(context: CheckContext, rule: Rule) -> Iterator[Finding]:
     """LLM for every model whose output layer and loss are both known."""
     facts = context.facts
+    if not facts.models or not facts.training.losses:
+        return  # no output layer and loss to compare
     problem = problem_type_of(facts)
     outputs = {id(model): find_output(model) for model in facts.models}
     loss_models = LossModels(facts)
