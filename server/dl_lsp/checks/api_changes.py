@@ -10,7 +10,7 @@ the API that the installed version accepts.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from dl_lsp.checks.fix_data import (
@@ -29,6 +29,7 @@ from dl_lsp.extract.api_usage import (
     KerasKeyword,
     MigrationTable,
     keras_relative,
+    longest_dotted_key,
     migration_table,
 )
 from dl_lsp.facts import Framework, Span
@@ -114,16 +115,6 @@ def spell(
         if leads and (best is None or len(target) > len(best[1])):
             best = (local, target)
     return best[0] + qualified[len(best[1]) :] if best is not None else None
-
-
-def _longest_dotted_key(name: str, table: Mapping[str, object]) -> str | None:
-    """The longest key of ``table`` that is ``name`` or a dotted prefix of it: ``a.b.c``, then
-    ``a.b``, then ``a`` are looked up (a few lookups, not a scan of the table)."""
-    while name not in table:
-        name, dot, _ = name.rpartition(".")
-        if not dot:
-            return None
-    return name
 
 
 def _is_torch_only(api: ApiUsageFacts) -> bool:
@@ -372,7 +363,7 @@ def check_tf1_module_removed(context: CheckContext, rule: Rule) -> Iterator[Find
 
 
 def _replacement_key(table: MigrationTable, relative: str) -> str | None:
-    return _longest_dotted_key(relative, table.tf_removed_replacements)
+    return longest_dotted_key(relative, table.tf_removed_replacements)
 
 
 # -- API104: tf.nn.dropout(x, keep_prob) ------------------------------------------------------
@@ -727,7 +718,7 @@ def check_keras_removed_modules(context: CheckContext, rule: Rule) -> Iterator[F
 
 
 def _module_key(table: MigrationTable, module: str) -> str | None:
-    return _longest_dotted_key(module, table.removed_modules)
+    return longest_dotted_key(module, table.removed_modules)
 
 
 def _removed_module_import(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache, partial
 from typing import Any
@@ -164,19 +164,20 @@ class MigrationTable:
             ("namespace", self.tf_compat_namespaces),
             ("module", self.tf_removed_modules),
         ):
-            key = _longest_prefix(relative, keys)
+            key = longest_dotted_key(relative, keys)
             if key is not None:
                 return table, key
         return None
 
 
-def _longest_prefix(name: str, keys: Iterable[str]) -> str | None:
-    """The longest key that is ``name`` or a dotted prefix of it."""
-    best: str | None = None
-    for key in keys:
-        if (name == key or name.startswith(key + ".")) and (best is None or len(key) > len(best)):
-            best = key
-    return best
+def longest_dotted_key(name: str, table: Mapping[str, object]) -> str | None:
+    """The longest key of ``table`` that is ``name`` or a dotted prefix of it: ``a.b.c``, then
+    ``a.b``, then ``a`` are looked up (a few lookups, not a scan of the table)."""
+    while name not in table:
+        name, dot, _ = name.rpartition(".")
+        if not dot:
+            return None
+    return name
 
 
 @cache
@@ -569,7 +570,7 @@ def _wanted(table: MigrationTable, qualified: str, namespace: str, call: ast.Cal
     last = qualified.rsplit(".", 1)[-1]
     if namespace == "tensorflow":
         relative = qualified[len(_TF) :]
-        if table.tf_entry(relative) is not None or _longest_prefix(
+        if table.tf_entry(relative) is not None or longest_dotted_key(
             relative, table.tf_removed_replacements
         ):
             return True
@@ -584,7 +585,8 @@ def _wanted(table: MigrationTable, qualified: str, namespace: str, call: ast.Cal
         if last in table.keras_class_names or ".optimizers." in f".{relative}":
             return _keras_call_wanted(table, last, call)
         return (
-            namespace == "keras" and _longest_prefix(qualified, table.removed_modules) is not None
+            namespace == "keras"
+            and longest_dotted_key(qualified, table.removed_modules) is not None
         )
     if namespace == "torch":
         if qualified in table.torch_variable or qualified in table.torch_deprecated:
