@@ -30,6 +30,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from dl_lsp.text_diff import common_ends
+
 Problems = tuple[Any, ...]  # the recovering parser's syntax problems, passed through
 
 
@@ -120,8 +122,7 @@ def _module(*parts: list[ast.stmt]) -> ast.Module:
 def _edited_region(old_text: str, old_tree: ast.Module, text: str) -> _Region | None:
     if "\x00" in text or "\r" in text or "\r" in old_text:
         return None  # line numbers by "\n" alone would be wrong; NULs need the tolerant parser
-    prefix = _common_prefix(old_text, text)
-    suffix = _common_suffix(old_text, text, limit=min(len(old_text), len(text)) - prefix)
+    prefix, suffix = common_ends(old_text, text)
     first_line = old_text.count("\n", 0, prefix) + 1
     last_old_line = old_text.count("\n", 0, max(prefix, len(old_text) - suffix)) + 1
     shift = text.count("\n") - old_text.count("\n")
@@ -163,28 +164,3 @@ def _lines(text: str, first: int, last: int) -> str:
         if end == 0:
             return text[start:]
     return text[start:end]
-
-
-def _common_prefix(a: str, b: str) -> int:
-    """The length of the longest common prefix, by bisection over C-speed comparisons."""
-    low, high = 0, min(len(a), len(b))
-    while low < high:
-        middle = (low + high + 1) // 2
-        if a[:middle] == b[:middle]:
-            low = middle
-        else:
-            high = middle - 1
-    return low
-
-
-def _common_suffix(a: str, b: str, limit: int) -> int:
-    """The length of the longest common suffix, at most ``limit`` (so that it never overlaps
-    the common prefix)."""
-    low, high = 0, max(0, limit)
-    while low < high:
-        middle = (low + high + 1) // 2
-        if a[len(a) - middle :] == b[len(b) - middle :]:
-            low = middle
-        else:
-            high = middle - 1
-    return low

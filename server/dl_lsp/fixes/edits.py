@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from dl_lsp.facts.span import Span
+from dl_lsp.text_diff import common_ends
 
 # The line breaks of Python's tokenizer and of LSP (not str.splitlines, which also breaks on
 # form feeds and Unicode separators that do not start a new line for the parser).
@@ -127,8 +128,7 @@ def minimal_edit(old: str, new: str) -> TextEdit | None:
     """
     if old == new:
         return None
-    prefix = _common_prefix(old, new)
-    suffix = _common_suffix(old, new, min(len(old), len(new)) - prefix)
+    prefix, suffix = common_ends(old, new)
     start, old_end, new_end = prefix, len(old) - suffix, len(new) - suffix
     inserted, removed = new[start:new_end], old[start:old_end]
     slid = _slide(old, start, inserted) if not removed else None
@@ -147,29 +147,6 @@ def minimal_edit(old: str, new: str) -> TextEdit | None:
 def line_index(text: str) -> LineIndex:
     """The (cached) line index of a text: the fixes of one request all edit the same text."""
     return LineIndex(text)
-
-
-def _common_prefix(old: str, new: str) -> int:
-    # Binary search over slice comparisons, which run in C: long texts differ in one place.
-    low, high = 0, min(len(old), len(new))
-    while low < high:
-        middle = (low + high + 1) // 2
-        if old[:middle] == new[:middle]:
-            low = middle
-        else:
-            high = middle - 1
-    return low
-
-
-def _common_suffix(old: str, new: str, limit: int) -> int:
-    low, high = 0, limit
-    while low < high:
-        middle = (low + high + 1) // 2
-        if old[len(old) - middle :] == new[len(new) - middle :]:
-            low = middle
-        else:
-            high = middle - 1
-    return low
 
 
 def _replacement(old: str, new: str, start: int, end: int) -> str:
