@@ -62,11 +62,13 @@ EDITS: dict[str, Edit] = {
     "comment": lambda lines, at: _replace(lines, at, "#" + lines[at]),
     "enter": lambda lines, at: [*lines[: at + 1], "", *lines[at + 1 :]],
     "open bracket": lambda lines, at: _replace(lines, at, lines[at] + "("),
-    "module constant": lambda lines, _: _replace(
-        lines, _module_constant(lines), lines[_module_constant(lines)] + "1"
-    ),
+    "module constant": lambda lines, _: _appended(lines, _module_constant(lines), "1"),
     "import": lambda lines, _: ["import os.path", *lines],
 }
+
+
+def _appended(lines: list[str], at: int, text: str) -> list[str]:
+    return _replace(lines, at, lines[at] + text)
 
 
 def _replace(lines: list[str], at: int, line: str) -> list[str]:

@@ -15,10 +15,12 @@ analysis used (``carried``), so that it never holds nodes of older versions.
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
+from functools import partial
 from typing import TypeVar
 
 Result = TypeVar("Result")
+Item = TypeVar("Item")
 Key = TypeVar("Key", bound=Hashable)
 
 Environment = tuple[object, ...]
@@ -83,6 +85,30 @@ class ReuseMemo:
         value = compute()
         current[node] = (environment, key, value)
         return value
+
+    def each(
+        self,
+        family: str,
+        whole: ast.AST | None,
+        statements: Sequence[tuple[ast.stmt, Item]],
+        read: Callable[[ast.stmt, Item], Result],
+        environment: Environment,
+        key: Hashable = None,
+    ) -> list[Result]:
+        """``read`` of each statement (with its item), in order, kept like ``result``: all
+        together under ``whole`` when there is one (a function's node stands for its
+        statements), else statement by statement (the module's)."""
+        if whole is not None:
+
+            def read_all() -> list[Result]:
+                return [read(statement, item) for statement, item in statements]
+
+            # Under a family of its own: the module's results are under the ``def`` statement.
+            return self.result(f"{family} of a function", whole, environment, read_all, key)
+        return [
+            self.result(family, statement, environment, partial(read, statement, item), key)
+            for statement, item in statements
+        ]
 
     def carried(self) -> ReuseMemo:
         """The memo for the next version's parse: the entries this parse's analysis used (those

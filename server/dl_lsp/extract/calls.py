@@ -123,22 +123,16 @@ def _scope_names(
 ) -> list[list[_Names]]:
     """The names of each statement's calls: a function's kept whole while its node is, the
     module's statement by statement."""
+    read = partial(_names_of, imports=imports)
     if memo is None:
-        return [_names_of(calls, imports) for _, calls in scope.calls]
-    if scope.parent is not None:
-
-        def read_all() -> list[list[_Names]]:
-            return [_names_of(calls, imports) for _, calls in scope.calls]
-
-        return memo.result("call names of a function", scope.node, environment, read_all)
-    return [
-        memo.result("call names", statement, environment, partial(_names_of, calls, imports))
-        for statement, calls in scope.calls
-    ]
+        return [read(statement, calls) for statement, calls in scope.calls]
+    whole = scope.node if scope.parent is not None else None
+    return memo.each("call names", whole, scope.calls, read, environment)
 
 
-def _names_of(calls: list[ast.Call], imports: ImportTable) -> list[_Names]:
-    """(qualified callee or None, method, written name, name) of each call."""
+def _names_of(statement: ast.stmt, calls: list[ast.Call], *, imports: ImportTable) -> list[_Names]:
+    """(qualified callee or None, method, written name, name) of each of the statement's own
+    calls (given: they depend on the statement alone)."""
     names: list[_Names] = []
     for call in calls:
         func = call.func

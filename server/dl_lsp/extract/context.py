@@ -5,7 +5,6 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from functools import partial
 from typing import TypeVar
 
 from dl_lsp.extract.calls import CallIndex, CallSite
@@ -76,16 +75,9 @@ class ExtractionContext:
         results like ``reused``: a function's statements together (its node stands for them
         all), the module's one by one. ``read`` must depend on its statement alone, with the
         environment and ``key``."""
-
-        def read_all() -> list[Result]:
-            return [read(statement, sites) for statement, sites in self.calls.statements(scope)]
-
-        if scope.parent is not None:  # (the module's results are under the ``def`` statement)
-            return self.reused(f"{family} of a function", scope.node, read_all, key)
-        return [
-            self.reused(family, statement, partial(read, statement, sites), key)
-            for statement, sites in self.calls.statements(scope)
-        ]
+        whole = scope.node if scope.parent is not None else None
+        statements = self.calls.statements(scope)
+        return self.memo.each(family, whole, statements, read, self.environment, key)
 
     def canonical(self, name: str, value: Key) -> Key:
         """``value``, or the equal one of the last analysis (cheap to compare as a ``key``)."""
