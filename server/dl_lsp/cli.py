@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import os
 import sys
@@ -11,9 +12,14 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from dl_lsp import __version__
-from dl_lsp.commands import command_modules
-from dl_lsp.config import (
+from dl_lsp import __version__, codecache
+
+# First, before the modules below define their dataclasses: their generated methods come
+# compiled from the cache (codecache.py), which the server fills.
+codecache.install("dataclasses", "typing")
+
+from dl_lsp.commands import command_modules  # noqa: E402
+from dl_lsp.config import (  # noqa: E402
     Settings,
     SettingsError,
     find_pyproject,
@@ -22,8 +28,8 @@ from dl_lsp.config import (
     parse_input_type,
     parse_problem_type,
 )
-from dl_lsp.report.results import EXIT_CLEAN, EXIT_FAILED
-from dl_lsp.ruleset import Rule, load_rules
+from dl_lsp.report.results import EXIT_CLEAN, EXIT_FAILED  # noqa: E402
+from dl_lsp.ruleset import Rule, load_rules  # noqa: E402
 
 # What only ``check`` needs is imported in its handler: ``dl-lsp serve`` starts faster.
 if TYPE_CHECKING:
@@ -304,11 +310,16 @@ def _chosen_rules(codes: Sequence[str]) -> list[Rule]:
 
 def run_serve(args: argparse.Namespace) -> int:
     """``dl-lsp serve``: the language server, imported only now (it needs pygls)."""
+    # No garbage collection while the server starts: see ``server.main``.
+    gc.disable()
     try:
+        # lsprotocol's attrs classes and pygls' cattrs converters: their code from the cache.
+        codecache.install("attr._make", "cattrs.gen")
         # Imported by name: the server module (and pygls) load only for this command.
         server = importlib.import_module("dl_lsp.lsp.server")
         serve_main: Callable[[], object] = server.main
     except (ImportError, AttributeError) as error:
+        gc.enable()
         print(
             f"dl-lsp: error: the language server is not available ({error}); "
             "install it with: pip install 'dl-lsp[server]'",

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from lsprotocol import types
 from pygls.capabilities import get_capability
 
-from dl_lsp import __version__
+from dl_lsp import __version__, codecache
 from dl_lsp.lsp import code_actions, diagnostics, settings
 from dl_lsp.lsp.positions import encoding_name
 
@@ -84,6 +84,7 @@ def on_shutdown(ls: DlLanguageServer, params: None) -> None:
     ls.log_info("dl-lsp: shutting down")
     ls.scheduler.shutdown()
     ls.notebooks.scheduler.shutdown()
+    codecache.save()  # what the session compiled since the first diagnostics
 
 
 def on_exit(ls: DlLanguageServer, params: None) -> None:
