@@ -188,7 +188,9 @@ def _repair_tolerantly(
         try:
             return _parse(text), (), None  # the common case: the text is valid as it is
         except SyntaxError as caught:
-            error = caught
+            # Without its traceback: kept in this frame, it would make a reference cycle (the
+            # traceback holds the frame), and the analysis makes none (lsp/collector.py).
+            error = caught.with_traceback(None)
         except (ValueError, RecursionError, MemoryError) as fatal:
             return None, (SyntaxProblem(_describe(fatal), Span(1, 0, 1, 0)),), None
     lines = split_lines(text)
@@ -202,7 +204,7 @@ def _repair_tolerantly(
             try:
                 return _parse("".join(lines)), tuple(problems), lines
             except SyntaxError as caught:
-                error = caught
+                error = caught.with_traceback(None)
             except (ValueError, RecursionError, MemoryError) as fatal:
                 # NUL bytes, or nesting too deep for the compiler: nothing to analyse.
                 problems.append(SyntaxProblem(_describe(fatal), Span(1, 0, 1, 0)))

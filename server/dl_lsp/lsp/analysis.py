@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 from dl_lsp.config import Settings
 from dl_lsp.engine import Analysis, analyze_source
 from dl_lsp.findings import Finding
+from dl_lsp.lsp import collector
 from dl_lsp.lsp.documents import Document, DocumentStore
 from dl_lsp.lsp.positions import LineIndex
 from dl_lsp.source import ParsedSource
@@ -100,6 +101,7 @@ class AnalysisScheduler:
         # them re-parses only what the edit touched. A few only, for memory's sake: a tree
         # weighs about a hundred times its text. Touched by the worker thread alone.
         self._sources: OrderedDict[str, ParsedSource] = OrderedDict()
+        self._idle_collection = collector.IdleCollection()
 
     def cached(self, uri: str) -> DocumentAnalysis | None:
         """The latest result for a document, whatever its generation."""
@@ -161,6 +163,7 @@ class AnalysisScheduler:
         return await asyncio.get_running_loop().run_in_executor(self._executor, function, *args)
 
     def shutdown(self) -> None:
+        self._idle_collection.cancel()
         for job in self._jobs.values():
             if not job.started:
                 job.task.cancel()
@@ -202,6 +205,7 @@ class AnalysisScheduler:
             return None  # superseded while it ran: never publish a stale result
         self._results[uri] = result
         self._on_ready(result)
+        self._idle_collection.analysed()
         return result
 
     def _analyse_in_worker(
@@ -225,7 +229,8 @@ class AnalysisScheduler:
             return replace(result, skipped=size)
         started = time.perf_counter()
         try:
-            analysis = self._analyse_text(uri, text, path, settings)
+            with collector.unwatched():
+                analysis = self._analyse_text(uri, text, path, settings)
         except Exception as error:  # the engine must never take the server down
             self._sources.pop(uri, None)
             return replace(result, error=f"{type(error).__name__}: {error}")

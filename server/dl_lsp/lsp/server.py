@@ -20,7 +20,16 @@ from pygls.protocol import default_converter
 
 from dl_lsp import __version__, codecache
 from dl_lsp.config import Settings
-from dl_lsp.lsp import code_actions, diagnostics, hover, lifecycle, notebooks, settings, sync
+from dl_lsp.lsp import (
+    code_actions,
+    collector,
+    diagnostics,
+    hover,
+    lifecycle,
+    notebooks,
+    settings,
+    sync,
+)
 from dl_lsp.lsp.analysis import NOT_PYTHON, AnalysisScheduler, DocumentAnalysis
 from dl_lsp.lsp.diagnostics import DiagnosticSupport
 from dl_lsp.lsp.documents import Document, DocumentStore
@@ -135,13 +144,11 @@ class DlLanguageServer(LanguageServer):
             self._after_first_diagnostics()
 
     def _after_first_diagnostics(self) -> None:
-        """The start-up is over: keep the code it generated for the next start, collect the
-        garbage it left (~8 MB of discarded classes, uncollected while it ran: see ``main``)
-        once, and keep later collections off what is left (it lives as long as the server)."""
+        """The start-up is over: keep the code it generated for the next start, and collect
+        the garbage it left (~8 MB of discarded classes, uncollected while it ran: see
+        ``main``); what is left lives as long as the server, out of the collector's sight."""
         codecache.save()
-        gc.unfreeze()
-        gc.collect()
-        gc.freeze()
+        collector.collect_everything()
 
     # -- messages to the client -------------------------------------------------------------
 
@@ -246,8 +253,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ls = create_server()
     # ``dl-lsp serve`` imported all this with garbage collection off: it made ~110,000
     # container objects that live on, and collecting them while importing cost ~15% of the
-    # start-up. Collections from now on leave them out, until the start-up's garbage is
-    # collected after the first diagnostics.
+    # start-up. Collections from now on leave them out (lsp/collector.py), until the
+    # start-up's garbage is collected after the first diagnostics.
     gc.freeze()
     gc.enable()
     ls.start_io(stdin, stdout)
