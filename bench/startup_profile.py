@@ -45,13 +45,13 @@ from typing import Any
 
 from server_latency import Client, server_command, synthetic_program
 
-# (label, modules): imported in this order inside one interpreter.
-# The entry point comes first, as in ``dl-lsp serve``: it installs the compiled-code cache
-# (dl_lsp/codecache.py) that the modules after it define their classes from.
+# (label, modules): imported in this order inside one interpreter, as ``dl-lsp serve`` does:
+# the entry point installs the compiled-code cache (dl_lsp/codecache.py) for dataclasses,
+# then the serve command sets up the collector and the cache for attrs and cattrs (importing
+# them, and asyncio) before the server's modules.
 IMPORT_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("dl_lsp.cli (the entry point)", ("dl_lsp.cli",)),
-    ("stdlib (asyncio, json, logging, ...)", ("asyncio", "json", "logging", "concurrent.futures")),
-    ("attrs + cattrs", ("attrs", "cattrs", "cattrs.gen")),
+    ("serve's set-up (asyncio, attrs, cattrs)", ()),
     ("lsprotocol.types", ("lsprotocol.types",)),
     ("pygls", ("pygls.lsp.server", "pygls.protocol")),
     ("dl_lsp.lsp.server", ("dl_lsp.lsp.server",)),
@@ -59,8 +59,7 @@ IMPORT_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
 
 # Runs in a fresh interpreter: prints a JSON object of [wall, CPU] seconds per phase.
 _CHILD = """
-import gc, importlib, json, sys, time
-gc.disable()  # as ``dl-lsp serve`` starts: no collection until the server is built
+import importlib, json, sys, time
 groups = json.loads(sys.argv[1])
 text = open(sys.argv[2], encoding="utf-8").read()
 phases = {}
@@ -68,15 +67,17 @@ def timed(label, work):
     wall, cpu = time.perf_counter(), time.process_time()
     work()
     phases[label] = [time.perf_counter() - wall, time.process_time() - cpu]
+def serve_set_up():  # what cli.run_serve does before importing the server
+    from dl_lsp.lsp import collector
+    from dl_lsp import codecache
+    collector.starting()
+    codecache.install("attr._make", "cattrs.gen")
 for label, modules in groups:
-    timed(label, lambda: [importlib.import_module(module) for module in modules])
-    if "cattrs.gen" in modules:  # what ``dl-lsp serve`` does before importing the server
-        from dl_lsp import codecache
-        codecache.install("attr._make", "cattrs.gen")
-from dl_lsp.lsp import server
+    work = (lambda: [importlib.import_module(module) for module in modules]) if modules else serve_set_up
+    timed(label, work)
+from dl_lsp.lsp import collector, server
 timed("create_server()", server.create_server)
-gc.freeze()
-gc.enable()
+collector.started()
 from dl_lsp.config import Settings
 from dl_lsp.engine import analyze_source
 for label in ("first analysis (300 lines)", "second analysis"):

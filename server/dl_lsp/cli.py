@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import gc
 import importlib
 import os
 import sys
@@ -310,16 +309,16 @@ def _chosen_rules(codes: Sequence[str]) -> list[Rule]:
 
 def run_serve(args: argparse.Namespace) -> int:
     """``dl-lsp serve``: the language server, imported only now (it needs pygls)."""
-    # No garbage collection while the server starts: see ``server.main``.
-    gc.disable()
     try:
+        from dl_lsp.lsp import collector
+
+        collector.starting()  # fewer collections while the server starts (until server.main)
         # lsprotocol's attrs classes and pygls' cattrs converters: their code from the cache.
         codecache.install("attr._make", "cattrs.gen")
         # Imported by name: the server module (and pygls) load only for this command.
         server = importlib.import_module("dl_lsp.lsp.server")
         serve_main: Callable[[], object] = server.main
     except (ImportError, AttributeError) as error:
-        gc.enable()
         print(
             f"dl-lsp: error: the language server is not available ({error}); "
             "install it with: pip install 'dl-lsp[server]'",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 import json
 import logging
 import os
@@ -145,8 +144,8 @@ class DlLanguageServer(LanguageServer):
 
     def _after_first_diagnostics(self) -> None:
         """The start-up is over: keep the code it generated for the next start, and collect
-        the garbage it left (~8 MB of discarded classes, uncollected while it ran: see
-        ``main``); what is left lives as long as the server, out of the collector's sight."""
+        the garbage it left (``collector.starting``); what is left lives as long as the
+        server, out of the collector's sight."""
         codecache.save()
         collector.collect_everything()
 
@@ -251,12 +250,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="dl-lsp: %(message)s")
     stdin, stdout = protocol_streams()
     ls = create_server()
-    # ``dl-lsp serve`` imported all this with garbage collection off: it made ~110,000
-    # container objects that live on, and collecting them while importing cost ~15% of the
-    # start-up. Collections from now on leave them out (lsp/collector.py), until the
-    # start-up's garbage is collected after the first diagnostics.
-    gc.freeze()
-    gc.enable()
+    collector.started()
     ls.start_io(stdin, stdout)
     return ls.exit_code()
 
