@@ -12,7 +12,7 @@ import ast
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property, lru_cache, partial
 
 from dl_lsp.extract.calls import CallSite, by_scope
 from dl_lsp.extract.context import ExtractionContext, argument, keyword
@@ -256,6 +256,20 @@ class ScopeIndex:
                 yield index
 
 
+@dataclass(frozen=True)
+class _ScopeLoops:
+    """What one scope adds to the file's training-loop facts: a function's is kept for the
+    next version (``context.reused``), so it holds facts only, never a scope or a node."""
+
+    gradient_loops: tuple[GradientLoopFact, ...]
+    accumulations: tuple[LossAccumulationFact, ...]
+    evaluation_loops: tuple[EvaluationLoopFact, ...]
+    dropouts: tuple[FunctionalDropoutFact, ...]
+    evaluates: bool  # a model is put in eval mode here
+    disables_grad: bool  # a no_grad block or call, or a no_grad decorator
+    global_no_grad: bool  # the module turns gradients off for the whole file
+
+
 class LoopExtractor:
     """Builds the training-loop facts of one file."""
 
@@ -331,10 +345,7 @@ class LoopExtractor:
     def index(self, scope: Scope, sites: list[CallSite]) -> ScopeIndex:
         """The index of a scope from its calls named in ``_INDEXED_NAMES`` (``sites``)."""
         context = self.context
-        found = ScopeIndex(scope)
-        for position, statement in enumerate(scope.statements):
-            if isinstance(statement, ast.Assign) and _clears_grad(statement):
-                found.zero_grads.append((position, statement, None))
+        found = ScopeIndex(scope, zero_grads=_zero_grads(scope, sites))
         for site in sites:
             call, method, position = site.node, site.method, site.position
             if method == "backward":
@@ -343,10 +354,6 @@ class LoopExtractor:
                 optimizer = self._stepped_optimizer(call, method)
                 if optimizer is not None:
                     found.steps.append((position, call, optimizer))
-            elif method in _ZERO_GRAD_METHODS:
-                found.zero_grads.append((position, call, receiver_text(call)))
-            elif method in ("zero_", "detach_") and ".grad" in (receiver_text(call) or ""):
-                found.zero_grads.append((position, call, None))
             elif method == "apply_gradients":
                 found.tf_steps.append(position)
             elif method == "eval" and not call.args and not call.keywords:
@@ -355,8 +362,6 @@ class LoopExtractor:
                 found.modes.append((position, _train_mode(call), receiver_text(call), call))
             if method in _GRAD_SWITCHES and is_grad_disabling(call, context):
                 found.grad_disabling.append(position)
-        # ``p.grad = None`` statements first, then calls: back into statement order.
-        found.zero_grads.sort(key=lambda item: item[0])
         return found
 
     def _stepped_optimizer(self, call: ast.Call, method: str) -> str | None:
@@ -372,57 +377,91 @@ class LoopExtractor:
 
     def extract(self) -> TrainingLoopFacts:
         self._survey()
-        gradient_loops: list[tuple[int, GradientLoopFact]] = []
-        evaluation_loops: list[EvaluationLoopFact] = []
-        accumulations: list[LossAccumulationFact] = []
-        dropouts: list[FunctionalDropoutFact] = []
-        eval_scopes: set[str] = set()
-        no_grad_scopes: set[str] = set()
-        global_no_grad = False
-        indexed = by_scope(self.context.calls.named(_INDEXED_NAMES))
-        indexes = [self.index(scope, indexed.get(id(scope), [])) for scope in self.context.scopes]
-        dropout_calls = by_scope(self.context.calls.named(_FUNCTIONAL_DROPOUTS))
-        file_zero_grad = any(found.zero_grads for found in indexes)
+        context = self.context
+        indexed = by_scope(context.calls.named(_INDEXED_NAMES))
+        dropout_calls = by_scope(context.calls.named(_FUNCTIONAL_DROPOUTS))
+        module, *functions = context.scopes
+        # Which scopes clear gradients: a function's answer is kept while its node is.
+        clears = [bool(_zero_grads(module, indexed.get(id(module), [])))] + [
+            context.reused(
+                "clears gradients",
+                scope.node,
+                partial(_clears_gradients, scope, indexed.get(id(scope), [])),
+            )
+            for scope in functions
+        ]
+        file_zero_grad = any(clears)
         # Helpers of this file that clear gradients (``def reset(opt): opt.zero_grad()``).
         self.clearing_functions = {
-            found.scope.name.rsplit(".", 1)[-1]
-            for found in indexes
-            if found.zero_grads and found.scope.parent is not None
+            scope.name.rsplit(".", 1)[-1]
+            for scope, clear in zip(functions, clears[1:], strict=True)
+            if clear
         }
-        for found in indexes:
-            scope = found.scope
-            if any(kind == "eval" for _, kind, _, _ in found.modes):
-                eval_scopes.add(scope.name)
-            if found.grad_disabling:
-                no_grad_scopes.add(scope.name)
-                if scope.parent is None:
-                    global_no_grad = global_no_grad or any(
-                        _is_bare_call(scope.statements[i]) for i in found.grad_disabling
-                    )
-            if isinstance(scope.node, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
-                _decorator_disables_grad(d, self.context) for d in scope.node.decorator_list
-            ):
-                no_grad_scopes.add(scope.name)
-            loops = self._gradient_loops(found, file_zero_grad)
-            gradient_loops.extend(loops)
-            for loop_index, loop in loops:
-                if loop.framework == "torch":
-                    accumulations.extend(self._accumulations(found, loop_index, loop))
-            evaluation_loops.extend(self._evaluation_loops(found))
-            if id(scope.node) in self.method_nodes:
-                dropouts.extend(self._functional_dropouts(dropout_calls.get(id(scope), [])))
+        # What a function's loops are read with, besides its node and the environment.
+        names = context.canonical(
+            "training loop names",
+            (
+                frozenset(self.optimizers),
+                frozenset(self.schedulers),
+                frozenset(self.clearing_functions),
+                file_zero_grad,
+            ),
+        )
+
+        def loops_of(scope: Scope) -> _ScopeLoops:
+            sites, dropouts = indexed.get(id(scope), []), dropout_calls.get(id(scope), [])
+            return self._scope_loops(scope, sites, dropouts, file_zero_grad)
+
+        found = [loops_of(module)] + [
+            context.reused("training loops", scope.node, partial(loops_of, scope), names)
+            for scope in functions
+        ]
         validation = tuple(self._validation_on_training())
+        per_scope = list(zip(context.scopes, found, strict=True))
         return TrainingLoopFacts(
-            gradient_loops=tuple(loop for _, loop in gradient_loops),
-            evaluation_loops=tuple(evaluation_loops),
-            loss_accumulations=tuple(accumulations),
-            functional_dropouts=tuple(dropouts),
+            gradient_loops=tuple(loop for item in found for loop in item.gradient_loops),
+            evaluation_loops=tuple(loop for item in found for loop in item.evaluation_loops),
+            loss_accumulations=tuple(fact for item in found for fact in item.accumulations),
+            functional_dropouts=tuple(fact for item in found for fact in item.dropouts),
             unrun_train_ops=tuple(self._unrun_train_ops()),
             validation_on_training=validation,
             training_calls=tuple(self.training_calls),
             pretrained_models=frozenset(self.pretrained),
-            eval_calls_in=frozenset(eval_scopes),
-            no_grad_in=frozenset(no_grad_scopes),
+            eval_calls_in=frozenset(scope.name for scope, item in per_scope if item.evaluates),
+            no_grad_in=frozenset(scope.name for scope, item in per_scope if item.disables_grad),
+            global_no_grad=found[0].global_no_grad,
+        )
+
+    def _scope_loops(
+        self,
+        scope: Scope,
+        sites: list[CallSite],
+        dropout_sites: list[CallSite],
+        file_zero_grad: bool,
+    ) -> _ScopeLoops:
+        """What one scope adds to the file's facts (kept: it holds facts only)."""
+        found = self.index(scope, sites)
+        global_no_grad = scope.parent is None and any(
+            _is_bare_call(scope.statements[i]) for i in found.grad_disabling
+        )
+        decorated = isinstance(scope.node, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
+            _decorator_disables_grad(d, self.context) for d in scope.node.decorator_list
+        )
+        loops = self._gradient_loops(found, file_zero_grad)
+        accumulations = [
+            fact
+            for loop_index, loop in loops
+            if loop.framework == "torch"
+            for fact in self._accumulations(found, loop_index, loop)
+        ]
+        is_method = id(scope.node) in self.method_nodes
+        return _ScopeLoops(
+            gradient_loops=tuple(loop for _, loop in loops),
+            accumulations=tuple(accumulations),
+            evaluation_loops=tuple(self._evaluation_loops(found)),
+            dropouts=tuple(self._functional_dropouts(dropout_sites)) if is_method else (),
+            evaluates=any(kind == "eval" for _, kind, _, _ in found.modes),
+            disables_grad=bool(found.grad_disabling) or decorated,
             global_no_grad=global_no_grad,
         )
 
@@ -891,6 +930,31 @@ def _clears_grad(statement: ast.Assign) -> bool:
         and statement.value.value is None
         and any(isinstance(t, ast.Attribute) and t.attr == "grad" for t in statement.targets)
     )
+
+
+def _zero_grads(
+    scope: Scope, sites: list[CallSite]
+) -> list[tuple[int, ast.Call | ast.stmt, str | None]]:
+    """Where a scope clears gradients (``p.grad = None``, ``opt.zero_grad()``...), in statement
+    order; ``sites``: its calls named in ``_INDEXED_NAMES``."""
+    found: list[tuple[int, ast.Call | ast.stmt, str | None]] = [
+        (position, statement, None)
+        for position, statement in enumerate(scope.statements)
+        if isinstance(statement, ast.Assign) and _clears_grad(statement)
+    ]
+    for site in sites:
+        call, method = site.node, site.method
+        if method in _ZERO_GRAD_METHODS:
+            found.append((site.position, call, receiver_text(call)))
+        elif method in ("zero_", "detach_") and ".grad" in (receiver_text(call) or ""):
+            found.append((site.position, call, None))
+    # ``p.grad = None`` statements first, then calls: back into statement order.
+    found.sort(key=lambda item: item[0])
+    return found
+
+
+def _clears_gradients(scope: Scope, sites: list[CallSite]) -> bool:
+    return bool(_zero_grads(scope, sites))
 
 
 def _train_mode(call: ast.Call) -> str:
