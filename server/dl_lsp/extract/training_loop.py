@@ -270,6 +270,68 @@ class _ScopeLoops:
     global_no_grad: bool  # the module turns gradients off for the whole file
 
 
+@dataclass(frozen=True)
+class _Survey:
+    """What one scope's assignments hold, and its classes' methods (ids of their nodes)."""
+
+    optimizers: frozenset[str] = frozenset()
+    schedulers: frozenset[str] = frozenset()
+    tf1_optimizers: frozenset[str] = frozenset()
+    pretrained: frozenset[str] = frozenset()
+    methods: frozenset[int] = frozenset()
+
+
+def _survey_scope(context: ExtractionContext, scope: Scope) -> _Survey:
+    kinds: dict[str, set[str]] = {}
+    methods: set[int] = set()
+    for statement in scope.statements:
+        if isinstance(statement, ast.ClassDef):
+            methods.update(
+                id(item)
+                for item in statement.body
+                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))
+            )
+        elif isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Call):
+            for kind in _assignment_kinds(context, statement):
+                kinds.setdefault(kind, set()).update(_target_names(statement))
+    if not kinds and not methods:
+        return _NOTHING_SURVEYED
+    return _Survey(
+        **{kind: frozenset(names) for kind, names in kinds.items()}, methods=frozenset(methods)
+    )
+
+
+_NOTHING_SURVEYED = _Survey()
+
+
+def _assignment_kinds(context: ExtractionContext, statement: ast.Assign) -> list[str]:
+    """The ``_Survey`` fields the names assigned by ``statement`` belong to."""
+    value = statement.value
+    assert isinstance(value, ast.Call)
+    qualified = context.qualify(_constructor(value).func) or ""
+    if not _CLASSIFIED.search(qualified):
+        return []  # none of the kinds below
+    kinds: list[str] = []
+    if "schedul" in qualified.lower():
+        kinds.append("schedulers")
+    elif qualified.startswith(("torch.optim.", "optim.")):
+        kinds.append("optimizers")
+    elif qualified.startswith(("tensorflow.train.", "tensorflow.compat.v1.train.")) and (
+        qualified.endswith("Optimizer")
+    ):
+        kinds.append("tf1_optimizers")
+    if qualified.startswith(_PRETRAINED_ROOTS) or qualified.endswith(
+        (".from_pretrained", "timm.create_model")
+    ):
+        kinds.append("pretrained")
+    return kinds
+
+
+def _target_names(statement: ast.Assign) -> set[str]:
+    targets = [dotted_name(target) for target in statement.targets]
+    return {target for target in targets if target}
+
+
 class LoopExtractor:
     """Builds the training-loop facts of one file."""
 
@@ -284,46 +346,27 @@ class LoopExtractor:
         self.training_calls: list[TrainingCallFact] = []
         self.clearing_functions: set[str] = set()
 
-    # The whole file once: what each assigned name holds.
+    # The whole file once: what each assigned name holds (a function's part kept while its
+    # node is: it depends on the node and the imports alone).
     def _survey(self) -> None:
         context = self.context
-        for scope in context.scopes:
-            for statement in scope.statements:
-                if isinstance(statement, ast.ClassDef):
-                    self.method_nodes.update(
-                        id(item)
-                        for item in statement.body
-                        if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))
-                    )
-                elif isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Call):
-                    self._classify_assignment(statement)
+        module, *functions = context.scopes
+        surveys = [_survey_scope(context, module)] + [
+            context.reused(
+                "training loop survey", scope.node, partial(_survey_scope, context, scope)
+            )
+            for scope in functions
+        ]
+        for survey in surveys:
+            self.optimizers |= survey.optimizers
+            self.schedulers |= survey.schedulers
+            self.tf1_optimizers |= survey.tf1_optimizers
+            self.pretrained |= survey.pretrained
+            self.method_nodes |= survey.methods
         self.tf1_session = any(
             site.written_name in _SESSION_NAMES and site.qualified in _TF1_SESSIONS
             for site in context.calls.named(_SESSION_NAMES)
         )
-
-    def _classify_assignment(self, statement: ast.Assign) -> None:
-        value = statement.value
-        assert isinstance(value, ast.Call)
-        qualified = self.context.qualify(_constructor(value).func) or ""
-        if not _CLASSIFIED.search(qualified):
-            return  # none of the kinds below
-        targets = [dotted_name(target) for target in statement.targets]
-        names = {target for target in targets if target}
-        if not names:
-            return
-        if "schedul" in qualified.lower():
-            self.schedulers |= names
-        elif qualified.startswith(("torch.optim.", "optim.")):
-            self.optimizers |= names
-        elif qualified.startswith(("tensorflow.train.", "tensorflow.compat.v1.train.")) and (
-            qualified.endswith("Optimizer")
-        ):
-            self.tf1_optimizers |= names
-        if qualified.startswith(_PRETRAINED_ROOTS) or qualified.endswith(
-            (".from_pretrained", "timm.create_model")
-        ):
-            self.pretrained |= names
 
     def is_optimizer(self, text: str | None) -> bool:
         if not text:
@@ -827,28 +870,48 @@ class LoopExtractor:
     def _validation_on_training(self) -> Iterator[TrainingDataValidationFact]:
         context = self.context
         training_calls = by_scope(context.calls.named(_TRAINING_CALLS))
-        for scope in context.scopes:
-            loaders: list[tuple[str, ast.Call, ast.expr]] = []
-            for site in training_calls.get(id(scope), []):
-                method = site.method
-                if method in _TRAINING_CALLS:
-                    self.training_calls.append(self._training_call(site.node, method))
-                if method == "fit":
-                    found = self._fit_validation(site.node)
-                    if found is not None:
-                        yield found
-            for statement in scope.statements:
-                if (
-                    isinstance(statement, ast.Assign)
-                    and len(statement.targets) == 1
-                    and isinstance(statement.targets[0], ast.Name)
-                    and isinstance(statement.value, ast.Call)
-                    and (context.qualify(statement.value.func) or "").endswith("DataLoader")
-                ):
-                    dataset = argument(statement.value, 0, "dataset")
-                    if isinstance(dataset, ast.Name):
-                        loaders.append((statement.targets[0].id, statement.value, dataset))
-            yield from self._loader_validation(loaders)
+        module, *functions = context.scopes
+        read = [self._scope_validation(module, training_calls.get(id(module), []))] + [
+            context.reused(
+                "validation on training data",
+                scope.node,
+                partial(self._scope_validation, scope, training_calls.get(id(scope), [])),
+            )
+            for scope in functions
+        ]
+        for calls, validation in read:
+            self.training_calls += calls
+            yield from validation
+
+    def _scope_validation(
+        self, scope: Scope, sites: list[CallSite]
+    ) -> tuple[tuple[TrainingCallFact, ...], tuple[TrainingDataValidationFact, ...]]:
+        """A scope's training calls, and where it validates on its training data."""
+        context = self.context
+        calls: list[TrainingCallFact] = []
+        found: list[TrainingDataValidationFact] = []
+        loaders: list[tuple[str, ast.Call, ast.expr]] = []
+        for site in sites:
+            method = site.method
+            if method in _TRAINING_CALLS:
+                calls.append(self._training_call(site.node, method))
+            if method == "fit":
+                fit = self._fit_validation(site.node)
+                if fit is not None:
+                    found.append(fit)
+        for statement in scope.statements:
+            if (
+                isinstance(statement, ast.Assign)
+                and len(statement.targets) == 1
+                and isinstance(statement.targets[0], ast.Name)
+                and isinstance(statement.value, ast.Call)
+                and (context.qualify(statement.value.func) or "").endswith("DataLoader")
+            ):
+                dataset = argument(statement.value, 0, "dataset")
+                if isinstance(dataset, ast.Name):
+                    loaders.append((statement.targets[0].id, statement.value, dataset))
+        found += self._loader_validation(loaders)
+        return tuple(calls), tuple(found)
 
     def _training_call(self, call: ast.Call, method: str) -> TrainingCallFact:
         func = call.func
