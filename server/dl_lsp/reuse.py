@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable, Hashable, Sequence
+from functools import cache
 from typing import TypeVar
 
 Result = TypeVar("Result")
@@ -99,7 +100,7 @@ class ReuseMemo:
                 return [read(statement, item) for statement, item in statements]
 
             # Under a family of its own: the module's results are under the ``def`` statement.
-            return self.result(f"{family} of a function", whole, environment, read_all, key)
+            return self.result(_whole_family(family), whole, environment, read_all, key)
         # The module's statements: ``result`` spelt out (the hottest loop of the memo).
         current = self._family(family)
         previous = self._previous.get(family) or {}
@@ -133,6 +134,12 @@ class ReuseMemo:
 
     def __len__(self) -> int:
         return sum(len(entries) for entries in self._current.values())
+
+
+@cache
+def _whole_family(family: str) -> str:
+    """The family a function's results of ``family`` are kept under, all together."""
+    return f"{family} of a function"
 
 
 def _valid(entry: _Entry, environment: Environment, key: Hashable) -> bool:
