@@ -29,13 +29,8 @@ def _is_model_call(node: ast.AST, context: ExtractionContext) -> bool:
 
 def extract_functional_models(context: ExtractionContext) -> list[ModelDraft]:
     """Every ``x = Model(inputs=..., outputs=...)`` with its traced layer chain."""
-    module, *functions = context.scopes
-    drafts = _scope_models(module, context)
-    for scope in functions:  # a function's models are kept while its node is
-        drafts += context.reused(
-            "functional models", scope.node, partial(_scope_models, scope, context)
-        )
-    return drafts
+    found = context.per_scope("functional models", partial(_scope_models, context=context))
+    return [draft for drafts in found for draft in drafts]
 
 
 def _scope_models(scope: Scope, context: ExtractionContext) -> list[ModelDraft]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ast
 from dataclasses import replace
-from functools import partial
 
 from dl_lsp.config import Settings
 from dl_lsp.extract.api_usage import extract_api_usage
@@ -89,11 +88,7 @@ def extract_program(source: ParsedSource, settings: Settings) -> ProgramFacts:
 
 def _instances_by_constructor(context: ExtractionContext) -> dict[str, set[str]]:
     """Variables assigned from a call, keyed by the called name (``net = Net().to(dev)``)."""
-    module, *functions = context.scopes
-    found = [_scope_instances(module)] + [
-        context.reused("instances", scope.node, partial(_scope_instances, scope))
-        for scope in functions
-    ]
+    found = context.per_scope("instances", _scope_instances)
     instances: dict[str, set[str]] = {}
     for pairs in found:
         for constructor, name in pairs:
@@ -127,13 +122,8 @@ def _constructor_name(value: ast.expr) -> str | None:
 def _returned_names(context: ExtractionContext) -> dict[str, set[str]]:
     """For each function scope, the names it returns (``return model``)."""
     returned: dict[str, set[str]] = {}
-    module = context.module_scope
-    for scope in context.scopes:
-        names = (
-            _scope_returns(scope)
-            if scope is module
-            else context.reused("returned names", scope.node, partial(_scope_returns, scope))
-        )
+    found = context.per_scope("returned names", _scope_returns)
+    for scope, names in zip(context.scopes, found, strict=True):
         if names:
             returned.setdefault(scope.name, set()).update(names)
     return returned

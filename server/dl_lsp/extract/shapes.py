@@ -15,7 +15,6 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from functools import partial
 
 from dl_lsp.extract.calls import CallSite
 from dl_lsp.extract.context import ExtractionContext, argument, keyword
@@ -1052,15 +1051,9 @@ def _caller_parameters(scope: Scope, instantiations: dict[str, bool]) -> frozens
 
 def _instantiations(context: ExtractionContext) -> dict[str, bool]:
     """For each called class-like name: True when every call passes no argument."""
-    module, *functions = context.scopes
-    found = [_scope_instantiations(context.calls.statements(module))] + [
-        context.reused(
-            "instantiations",
-            scope.node,
-            partial(_scope_instantiations, context.calls.statements(scope)),
-        )
-        for scope in functions
-    ]
+    found = context.per_scope(
+        "instantiations", lambda scope: _scope_instantiations(context.calls.statements(scope))
+    )
     calls: dict[str, bool] = {}
     for pairs in found:
         for name, bare in pairs:

@@ -259,7 +259,7 @@ class ScopeIndex:
 @dataclass(frozen=True)
 class _ScopeLoops:
     """What one scope adds to the file's training-loop facts: a function's is kept for the
-    next version (``context.reused``), so it holds facts only, never a scope or a node."""
+    next version (``context.per_scope``), so it holds facts only, never a scope or a node."""
 
     gradient_loops: tuple[GradientLoopFact, ...]
     accumulations: tuple[LossAccumulationFact, ...]
@@ -350,13 +350,7 @@ class LoopExtractor:
     # node is: it depends on the node and the imports alone).
     def _survey(self) -> None:
         context = self.context
-        module, *functions = context.scopes
-        surveys = [_survey_scope(context, module)] + [
-            context.reused(
-                "training loop survey", scope.node, partial(_survey_scope, context, scope)
-            )
-            for scope in functions
-        ]
+        surveys = context.per_scope("training loop survey", partial(_survey_scope, context))
         for survey in surveys:
             self.optimizers |= survey.optimizers
             self.schedulers |= survey.schedulers
@@ -423,22 +417,16 @@ class LoopExtractor:
         context = self.context
         indexed = by_scope(context.calls.named(_INDEXED_NAMES))
         dropout_calls = by_scope(context.calls.named(_FUNCTIONAL_DROPOUTS))
-        module, *functions = context.scopes
         # Which scopes clear gradients: a function's answer is kept while its node is.
-        clears = [bool(_zero_grads(module, indexed.get(id(module), [])))] + [
-            context.reused(
-                "clears gradients",
-                scope.node,
-                partial(_clears_gradients, scope, indexed.get(id(scope), [])),
-            )
-            for scope in functions
-        ]
+        clears = context.per_scope(
+            "clears gradients", lambda scope: _clears_gradients(scope, indexed.get(id(scope), []))
+        )
         file_zero_grad = any(clears)
         # Helpers of this file that clear gradients (``def reset(opt): opt.zero_grad()``).
         self.clearing_functions = {
             scope.name.rsplit(".", 1)[-1]
-            for scope, clear in zip(functions, clears[1:], strict=True)
-            if clear
+            for scope, clear in zip(context.scopes, clears, strict=True)
+            if clear and scope.parent is not None
         }
         # What a function's loops are read with, besides its node and the environment.
         names = context.canonical(
@@ -455,10 +443,7 @@ class LoopExtractor:
             sites, dropouts = indexed.get(id(scope), []), dropout_calls.get(id(scope), [])
             return self._scope_loops(scope, sites, dropouts, file_zero_grad)
 
-        found = [loops_of(module)] + [
-            context.reused("training loops", scope.node, partial(loops_of, scope), names)
-            for scope in functions
-        ]
+        found = context.per_scope("training loops", loops_of, names)
         validation = tuple(self._validation_on_training())
         per_scope = list(zip(context.scopes, found, strict=True))
         return TrainingLoopFacts(
@@ -870,15 +855,10 @@ class LoopExtractor:
     def _validation_on_training(self) -> Iterator[TrainingDataValidationFact]:
         context = self.context
         training_calls = by_scope(context.calls.named(_TRAINING_CALLS))
-        module, *functions = context.scopes
-        read = [self._scope_validation(module, training_calls.get(id(module), []))] + [
-            context.reused(
-                "validation on training data",
-                scope.node,
-                partial(self._scope_validation, scope, training_calls.get(id(scope), [])),
-            )
-            for scope in functions
-        ]
+        read = context.per_scope(
+            "validation on training data",
+            lambda scope: self._scope_validation(scope, training_calls.get(id(scope), [])),
+        )
         for calls, validation in read:
             self.training_calls += calls
             yield from validation
