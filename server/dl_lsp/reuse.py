@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable, Hashable, Sequence
-from functools import partial
+from functools import cache
 from typing import TypeVar
 
 Result = TypeVar("Result")
@@ -68,17 +68,13 @@ class ReuseMemo:
     ) -> Result:
         """The result of ``compute`` for ``node`` (with ``key``, when the same node is read in
         more than one way): kept from before, or computed now."""
-        current = self._current.get(family)
-        if current is None:
-            current = self._current[family] = {}
+        current = self._family(family)
         entry = current.get(node)
         if entry is None:
-            entry = self._previous.get(family, {}).get(node)
-        if (
-            entry is not None
-            and (entry[0] is environment or entry[0] == environment)
-            and (entry[1] is key or entry[1] == key)
-        ):
+            previous = self._previous.get(family)
+            if previous is not None:
+                entry = previous.get(node)
+        if entry is not None and _valid(entry, environment, key):
             current[node] = entry
             self.hits += 1
             return entry[2]  # type: ignore[return-value]
@@ -104,11 +100,28 @@ class ReuseMemo:
                 return [read(statement, item) for statement, item in statements]
 
             # Under a family of its own: the module's results are under the ``def`` statement.
-            return self.result(f"{family} of a function", whole, environment, read_all, key)
-        return [
-            self.result(family, statement, environment, partial(read, statement, item), key)
-            for statement, item in statements
-        ]
+            return self.result(_whole_family(family), whole, environment, read_all, key)
+        # The module's statements: ``result`` spelt out (the hottest loop of the memo).
+        current = self._family(family)
+        previous = self._previous.get(family) or {}
+        results: list[Result] = []
+        for statement, item in statements:
+            entry = current.get(statement) or previous.get(statement)
+            if entry is not None and _valid(entry, environment, key):
+                current[statement] = entry
+                self.hits += 1
+                results.append(entry[2])  # type: ignore[arg-type]
+                continue
+            value = read(statement, item)
+            current[statement] = (environment, key, value)
+            results.append(value)
+        return results
+
+    def _family(self, family: str) -> dict[ast.AST, _Entry]:
+        current = self._current.get(family)
+        if current is None:
+            current = self._current[family] = {}
+        return current
 
     def carried(self) -> ReuseMemo:
         """The memo for the next version's parse: the entries this parse's analysis used (those
@@ -121,3 +134,16 @@ class ReuseMemo:
 
     def __len__(self) -> int:
         return sum(len(entries) for entries in self._current.values())
+
+
+@cache
+def _whole_family(family: str) -> str:
+    """The family a function's results of ``family`` are kept under, all together."""
+    return f"{family} of a function"
+
+
+def _valid(entry: _Entry, environment: Environment, key: Hashable) -> bool:
+    """Whether a kept entry was computed with this environment and key."""
+    return (entry[0] is environment or entry[0] == environment) and (
+        entry[1] is key or entry[1] == key
+    )

@@ -172,6 +172,41 @@ def {helper}(seed):
     np.random.seed(seed)
 """
 MNIST_PLAIN = MNIST.format(imports="import os", units=10, scale="pass")
+# A training loop whose facts hang on names assigned in another function (an optimizer or a
+# scheduler), on the file's helpers that clear gradients, and on whether the file clears them
+# anywhere (a step function outside any loop): each edit stays outside ``train``.
+TORCH_LOOP = """import torch
+
+{module_statement}
+
+
+def build(model):
+    {assignment}
+
+
+def {helper}(updater):
+    updater.{clearing}()
+
+
+def train(model, loader, updater, criterion):
+    for x, y in loader:
+        reset(updater)
+        loss = criterion(model(x), y)
+        loss.backward()
+        updater.step()
+
+
+def train_step(model, x, y, opt, criterion):
+    loss = criterion(model(x), y)
+    loss.backward()
+    opt.step()
+"""
+TORCH_LOOP_PLAIN = dict(
+    module_statement="pass",
+    assignment="updater = torch.optim.SGD(model.parameters(), lr=0.1)",
+    helper="reset",
+    clearing="zero_grad",
+)
 
 SCENARIOS = {
     "a module constant read by a layer": (
@@ -193,6 +228,31 @@ SCENARIOS = {
     "a seeding helper defined in the file": (
         SEEDED.format(helper="seed_all"),
         SEEDED.format(helper="set_seed"),
+    ),
+    "an optimizer assigned in another function": (
+        TORCH_LOOP.format(**TORCH_LOOP_PLAIN),
+        TORCH_LOOP.format(**{**TORCH_LOOP_PLAIN, "assignment": "updater = make_updater()"}),
+    ),
+    "a scheduler assigned in another function": (
+        TORCH_LOOP.format(**{**TORCH_LOOP_PLAIN, "assignment": "opt = make_updater()"}),
+        TORCH_LOOP.format(
+            **{**TORCH_LOOP_PLAIN, "assignment": "opt = torch.optim.lr_scheduler.StepLR(o, 1)"}
+        ),
+    ),
+    "a helper that clears gradients renamed": (
+        TORCH_LOOP.format(**TORCH_LOOP_PLAIN),
+        TORCH_LOOP.format(**{**TORCH_LOOP_PLAIN, "helper": "clear"}),
+    ),
+    "gradients cleared somewhere in the file": (
+        TORCH_LOOP.format(**{**TORCH_LOOP_PLAIN, "clearing": "keep", "helper": "keep"}),
+        TORCH_LOOP.format(
+            **{
+                **TORCH_LOOP_PLAIN,
+                "clearing": "keep",
+                "helper": "keep",
+                "module_statement": "updater.zero_grad()",
+            }
+        ),
     ),
 }
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from dl_lsp.facts import LayerFact, LayerKind, ModelFacts, ProgramFacts
+from dl_lsp.facts.model import WEIGHTED_KINDS
 
 # Layers that end a weighted layer's "block" (Theia's call-strings window).
 _BLOCK_END = (LayerKind.DENSE, LayerKind.CONV, LayerKind.POOL, LayerKind.GLOBAL_POOL)
@@ -36,15 +37,15 @@ def blocks(model: ModelFacts, end: tuple[LayerKind, ...] = _BLOCK_END) -> list[B
     """One block per weighted layer, in model order."""
     result: list[Block] = []
     layers = model.layers
-    for index, layer in enumerate(layers):
-        if not layer.is_weighted:
+    kinds = [layer.kind for layer in layers]
+    count = len(kinds)
+    for index, kind in enumerate(kinds):
+        if kind not in WEIGHTED_KINDS:
             continue
-        following: list[LayerFact] = []
-        for later in layers[index + 1 :]:
-            if later.kind in end:
-                break
-            following.append(later)
-        result.append(Block(layer, index, tuple(following)))
+        stop = index + 1
+        while stop < count and kinds[stop] not in end:
+            stop += 1
+        result.append(Block(layers[index], index, layers[index + 1 : stop]))
     return result
 
 

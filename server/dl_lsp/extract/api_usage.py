@@ -367,6 +367,17 @@ class _Collector(_Usage):
         )
 
 
+# Statements that use something even without a call: imports, and definitions of names.
+_USING_STATEMENTS = (
+    ast.Import,
+    ast.ImportFrom,
+    ast.FunctionDef,
+    ast.AsyncFunctionDef,
+    ast.ClassDef,
+)
+_NOTHING_USED = _Usage()  # shared by the statements that use nothing: never changed
+
+
 def extract_api_usage(context: ExtractionContext) -> ApiUsageFacts:
     """What the file uses of the APIs the migration tables name."""
     read = partial(_usage, context, migration_table())
@@ -412,6 +423,8 @@ def _merged(
 def _usage(
     context: ExtractionContext, table: MigrationTable, statement: ast.stmt, sites: list[CallSite]
 ) -> _Usage:
+    if not sites and not isinstance(statement, _USING_STATEMENTS):
+        return _NOTHING_USED
     collector = _Collector(context=context, table=table)
     if isinstance(statement, (ast.Import, ast.ImportFrom)):
         _collect_import(collector, statement)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TypeVar
 
 from dl_lsp.extract.calls import CallIndex, CallSite
@@ -63,6 +64,18 @@ class ExtractionContext:
         environment and what ``key`` stands for; its result must hold no reference to the
         context (the memo outlives it)."""
         return self.memo.result(family, node, self.environment, compute, key)
+
+    def per_scope(
+        self, family: str, read: Callable[[Scope], Result], key: Hashable = None
+    ) -> list[Result]:
+        """``read`` of each scope, in order: the module's computed, a function's re-used like
+        ``reused`` (``read`` must depend on the function's node alone, with the environment
+        and ``key``)."""
+        module, *functions = self.scopes
+        return [read(module)] + [
+            self.memo.result(family, scope.node, self.environment, partial(read, scope), key)
+            for scope in functions
+        ]
 
     def each_statement(
         self,

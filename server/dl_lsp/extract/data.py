@@ -109,7 +109,10 @@ class DataEvidence:
 def collect_data_evidence(context: ExtractionContext) -> DataEvidence:
     evidence = DataEvidence()
     discarded_in: dict[int, set[int]] = {}  # per scope, filled when first needed
-    for site in context.calls.sites:
+    # A name qualified into ``tfds`` is written so: without the word, the named calls suffice.
+    tfds = "tfds" in context.source.text
+    sites = context.calls.sites if tfds else context.calls.named(_EVIDENCE_CALLS)
+    for site in sites:
         call, scope, name = site.node, site.scope, site.name
         if name not in _EVIDENCE_CALLS and not site.qualified.startswith("tfds"):
             continue  # neither a dataset loader nor a call read below

@@ -489,7 +489,9 @@ def _may_use_devices(context: ExtractionContext) -> bool:
     text = context.source.text.lower()
     if "torch" in text or "cuda" in text or "dataparallel" in text:
         return True
-    return any(site.qualified.startswith("torch") for site in context.calls.sites)
+    # Each distinct callee once (a set built in C): a large Keras file has thousands of calls.
+    callees = set(context.calls.qualified_callees.values())
+    return any(callee.startswith("torch") for callee in callees if callee)
 
 
 def _enclosing(scope: Scope) -> dict[int, tuple[ast.stmt, ...]]:

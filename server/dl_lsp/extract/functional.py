@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from functools import partial
 
 from dl_lsp.extract.context import ExtractionContext, argument
 from dl_lsp.extract.layers import layer_from_call
@@ -28,33 +29,38 @@ def _is_model_call(node: ast.AST, context: ExtractionContext) -> bool:
 
 def extract_functional_models(context: ExtractionContext) -> list[ModelDraft]:
     """Every ``x = Model(inputs=..., outputs=...)`` with its traced layer chain."""
+    found = context.per_scope("functional models", partial(_scope_models, context=context))
+    return [draft for drafts in found for draft in drafts]
+
+
+def _scope_models(scope: Scope, context: ExtractionContext) -> list[ModelDraft]:
+    """The functional models built in one scope (read-only once returned: they are kept)."""
     drafts: list[ModelDraft] = []
-    for scope in context.scopes:
-        for statement in scope.statements:
-            if not isinstance(statement, ast.Assign) or len(statement.targets) != 1:
-                continue
-            target = statement.targets[0]
-            if not isinstance(target, ast.Name) or not _is_model_call(statement.value, context):
-                continue
-            assert isinstance(statement.value, ast.Call)
-            outputs = argument(statement.value, 1, "outputs", "output")
-            if outputs is None:
-                continue
-            tracer = _Tracer(scope, context)
-            tracer.trace(outputs, statement.lineno)
-            if not tracer.layers:
-                continue
-            drafts.append(
-                ModelDraft(
-                    name=target.id,
-                    framework=Framework.KERAS,
-                    span=context.span(statement.value),
-                    scope=scope.name,
-                    layers=list(reversed(tracer.layers)),
-                    linear=tracer.linear,
-                    line=statement.lineno,
-                )
+    for statement in scope.statements:
+        if not isinstance(statement, ast.Assign) or len(statement.targets) != 1:
+            continue
+        target = statement.targets[0]
+        if not isinstance(target, ast.Name) or not _is_model_call(statement.value, context):
+            continue
+        assert isinstance(statement.value, ast.Call)
+        outputs = argument(statement.value, 1, "outputs", "output")
+        if outputs is None:
+            continue
+        tracer = _Tracer(scope, context)
+        tracer.trace(outputs, statement.lineno)
+        if not tracer.layers:
+            continue
+        drafts.append(
+            ModelDraft(
+                name=target.id,
+                framework=Framework.KERAS,
+                span=context.span(statement.value),
+                scope=scope.name,
+                layers=list(reversed(tracer.layers)),
+                linear=tracer.linear,
+                line=statement.lineno,
             )
+        )
     return drafts
 
 

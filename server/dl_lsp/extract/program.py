@@ -14,6 +14,7 @@ from dl_lsp.extract.functional import extract_functional_models
 from dl_lsp.extract.module_classes import extract_module_classes
 from dl_lsp.extract.normalization import find_unnormalized_inputs
 from dl_lsp.extract.pipeline import extract_pipeline
+from dl_lsp.extract.scopes import Scope
 from dl_lsp.extract.sequential import ModelDraft, extract_sequential_models
 from dl_lsp.extract.shapes import extract_shapes
 from dl_lsp.extract.training import extract_training
@@ -87,14 +88,22 @@ def extract_program(source: ParsedSource, settings: Settings) -> ProgramFacts:
 
 def _instances_by_constructor(context: ExtractionContext) -> dict[str, set[str]]:
     """Variables assigned from a call, keyed by the called name (``net = Net().to(dev)``)."""
+    found = context.per_scope("instances", _scope_instances)
     instances: dict[str, set[str]] = {}
-    for scope in context.scopes:
-        for name, history in scope.assignments.items():
-            for _, value in history:
-                constructor = _constructor_name(value)
-                if constructor is not None:
-                    instances.setdefault(constructor, set()).add(name)
+    for pairs in found:
+        for constructor, name in pairs:
+            instances.setdefault(constructor, set()).add(name)
     return instances
+
+
+def _scope_instances(scope: Scope) -> tuple[tuple[str, str], ...]:
+    """(called name, variable) of each assignment from a call in one scope."""
+    return tuple(
+        (constructor, name)
+        for name, history in scope.assignments.items()
+        for _, value in history
+        if (constructor := _constructor_name(value)) is not None
+    )
 
 
 def _constructor_name(value: ast.expr) -> str | None:
@@ -113,11 +122,19 @@ def _constructor_name(value: ast.expr) -> str | None:
 def _returned_names(context: ExtractionContext) -> dict[str, set[str]]:
     """For each function scope, the names it returns (``return model``)."""
     returned: dict[str, set[str]] = {}
-    for scope in context.scopes:
-        for statement in scope.statements:
-            if isinstance(statement, ast.Return) and isinstance(statement.value, ast.Name):
-                returned.setdefault(scope.name, set()).add(statement.value.id)
+    found = context.per_scope("returned names", _scope_returns)
+    for scope, names in zip(context.scopes, found, strict=True):
+        if names:
+            returned.setdefault(scope.name, set()).update(names)
     return returned
+
+
+def _scope_returns(scope: Scope) -> tuple[str, ...]:
+    return tuple(
+        statement.value.id
+        for statement in scope.statements
+        if isinstance(statement, ast.Return) and isinstance(statement.value, ast.Name)
+    )
 
 
 def _with_aliases(

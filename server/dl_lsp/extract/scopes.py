@@ -119,14 +119,14 @@ def build_scopes(tree: ast.Module, memo: ReuseMemo | None = None) -> list[Scope]
     pending: list[tuple[ast.AST, list[ast.stmt], Scope, str]] = [(tree, tree.body, module, "")]
     while pending:
         owner, body, scope, prefix = pending.pop()
-        found = (
-            memo.result("body", owner, (), partial(_read_body, body, memo))
-            if memo is not None and owner is not tree
-            else _read_body(body, memo)
-        )
-        for statement, calls in found.calls:
-            scope.statements.append(statement)
-            scope.calls.append((statement, calls))
+        if owner is tree:
+            found = _read_body(body, memo)
+        elif memo is not None:
+            found = memo.result("body", owner, (), partial(_read_body, body, None))
+        else:
+            found = _read_body(body, None)
+        scope.statements.extend(statement for statement, _ in found.calls)
+        scope.calls.extend(found.calls)
         for name, line, value in found.assignments:
             scope.assign(name, line, value)
         for definition in found.definitions:
@@ -142,15 +142,18 @@ def build_scopes(tree: ast.Module, memo: ReuseMemo | None = None) -> list[Scope]
 
 
 def _read_body(body: list[ast.stmt], memo: ReuseMemo | None) -> _Body:
-    found = _Body([], [], [])
-    recorder = Scope(MODULE_SCOPE, ast.Module(body=[], type_ignores=[]), None)
-    for statement in iter_statements(body):
-        calls = (
-            own_calls(statement)
-            if memo is None
-            else memo.result("calls", statement, (), partial(own_calls, statement))
-        )
-        found.calls.append((statement, calls))
+    """What one body adds to its scope. With a ``memo`` (the module's body), each statement's
+    calls are kept under its node; a function's body is kept whole under the function's node
+    (its statements are new whenever it is: an edit re-parses whole top-level statements)."""
+    statements = list(iter_statements(body))
+    if memo is None:
+        calls = [(statement, own_calls(statement)) for statement in statements]
+    else:
+        found_calls = memo.each("calls", None, [(s, s) for s in statements], _own_calls_of, ())
+        calls = list(zip(statements, found_calls, strict=True))
+    found = _Body(calls, [], [])
+    recorder = Scope(MODULE_SCOPE, _NO_NODE, None)  # collects the assignments only
+    for statement in statements:
         _record_assignment(recorder, statement)
         if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             found.definitions.append(statement)
@@ -160,6 +163,13 @@ def _read_body(body: list[ast.stmt], memo: ReuseMemo | None) -> _Body:
         for line, value in history
     )
     return found
+
+
+_NO_NODE = ast.Module(body=[], type_ignores=[])
+
+
+def _own_calls_of(statement: ast.stmt, _: object) -> list[ast.Call]:
+    return own_calls(statement)
 
 
 _STATEMENT_BODIES = frozenset({"body", "orelse", "finalbody", "handlers", "cases"})

@@ -125,13 +125,8 @@ def _unknown_layer(call: ast.Call, context: ExtractionContext) -> LayerFact:
 
 def extract_sequential_models(context: ExtractionContext) -> list[ModelDraft]:
     """Every ``model = Sequential(...)`` with the layers added to it afterwards."""
-    module, *functions = context.scopes
-    drafts = _scope_models(module, context)
-    for scope in functions:  # a function's models are kept while its node is
-        drafts += context.reused(
-            "sequential models", scope.node, partial(_scope_models, scope, context)
-        )
-    return drafts
+    found = context.per_scope("sequential models", partial(_scope_models, context=context))
+    return [draft for drafts in found for draft in drafts]
 
 
 def _scope_models(scope: Scope, context: ExtractionContext) -> list[ModelDraft]:

@@ -16,6 +16,7 @@ import ast
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
+from dl_lsp.extract.calls import CallSite
 from dl_lsp.extract.context import ExtractionContext, argument, keyword
 from dl_lsp.extract.devices import LoopFlow, loop_flows
 from dl_lsp.extract.layers import shared_layer_from_call
@@ -1050,13 +1051,27 @@ def _caller_parameters(scope: Scope, instantiations: dict[str, bool]) -> frozens
 
 def _instantiations(context: ExtractionContext) -> dict[str, bool]:
     """For each called class-like name: True when every call passes no argument."""
+    found = context.per_scope(
+        "instantiations", lambda scope: _scope_instantiations(context.calls.statements(scope))
+    )
     calls: dict[str, bool] = {}
-    for site in context.calls.sites:
-        name = site.written_name
-        if site.method is None and name is not None and name[:1].isupper():
-            bare = not site.node.args and not site.node.keywords
+    for pairs in found:
+        for name, bare in pairs:
             calls[name] = calls.get(name, True) and bare
     return calls
+
+
+def _scope_instantiations(
+    statements: list[tuple[ast.stmt, list[CallSite]]],
+) -> tuple[tuple[str, bool], ...]:
+    """(name, passes no argument) of each call of a class-like name in one scope."""
+    found: list[tuple[str, bool]] = []
+    for _, sites in statements:
+        for site in sites:
+            name = site.written_name
+            if site.method is None and name is not None and name[:1].isupper():
+                found.append((name, not site.node.args and not site.node.keywords))
+    return tuple(found)
 
 
 def _attributes(

@@ -12,7 +12,7 @@ import ast
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property, lru_cache, partial
 
 from dl_lsp.extract.calls import CallSite, by_scope
 from dl_lsp.extract.context import ExtractionContext, argument, keyword
@@ -256,6 +256,82 @@ class ScopeIndex:
                 yield index
 
 
+@dataclass(frozen=True)
+class _ScopeLoops:
+    """What one scope adds to the file's training-loop facts: a function's is kept for the
+    next version (``context.per_scope``), so it holds facts only, never a scope or a node."""
+
+    gradient_loops: tuple[GradientLoopFact, ...]
+    accumulations: tuple[LossAccumulationFact, ...]
+    evaluation_loops: tuple[EvaluationLoopFact, ...]
+    dropouts: tuple[FunctionalDropoutFact, ...]
+    evaluates: bool  # a model is put in eval mode here
+    disables_grad: bool  # a no_grad block or call, or a no_grad decorator
+    global_no_grad: bool  # the module turns gradients off for the whole file
+
+
+@dataclass(frozen=True)
+class _Survey:
+    """What one scope's assignments hold, and its classes' methods (ids of their nodes)."""
+
+    optimizers: frozenset[str] = frozenset()
+    schedulers: frozenset[str] = frozenset()
+    tf1_optimizers: frozenset[str] = frozenset()
+    pretrained: frozenset[str] = frozenset()
+    methods: frozenset[int] = frozenset()
+
+
+def _survey_scope(context: ExtractionContext, scope: Scope) -> _Survey:
+    kinds: dict[str, set[str]] = {}
+    methods: set[int] = set()
+    for statement in scope.statements:
+        if isinstance(statement, ast.ClassDef):
+            methods.update(
+                id(item)
+                for item in statement.body
+                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))
+            )
+        elif isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Call):
+            for kind in _assignment_kinds(context, statement):
+                kinds.setdefault(kind, set()).update(_target_names(statement))
+    if not kinds and not methods:
+        return _NOTHING_SURVEYED
+    return _Survey(
+        **{kind: frozenset(names) for kind, names in kinds.items()}, methods=frozenset(methods)
+    )
+
+
+_NOTHING_SURVEYED = _Survey()
+
+
+def _assignment_kinds(context: ExtractionContext, statement: ast.Assign) -> list[str]:
+    """The ``_Survey`` fields the names assigned by ``statement`` belong to."""
+    value = statement.value
+    assert isinstance(value, ast.Call)
+    qualified = context.qualify(_constructor(value).func) or ""
+    if not _CLASSIFIED.search(qualified):
+        return []  # none of the kinds below
+    kinds: list[str] = []
+    if "schedul" in qualified.lower():
+        kinds.append("schedulers")
+    elif qualified.startswith(("torch.optim.", "optim.")):
+        kinds.append("optimizers")
+    elif qualified.startswith(("tensorflow.train.", "tensorflow.compat.v1.train.")) and (
+        qualified.endswith("Optimizer")
+    ):
+        kinds.append("tf1_optimizers")
+    if qualified.startswith(_PRETRAINED_ROOTS) or qualified.endswith(
+        (".from_pretrained", "timm.create_model")
+    ):
+        kinds.append("pretrained")
+    return kinds
+
+
+def _target_names(statement: ast.Assign) -> set[str]:
+    targets = [dotted_name(target) for target in statement.targets]
+    return {target for target in targets if target}
+
+
 class LoopExtractor:
     """Builds the training-loop facts of one file."""
 
@@ -270,46 +346,21 @@ class LoopExtractor:
         self.training_calls: list[TrainingCallFact] = []
         self.clearing_functions: set[str] = set()
 
-    # The whole file once: what each assigned name holds.
+    # The whole file once: what each assigned name holds (a function's part kept while its
+    # node is: it depends on the node and the imports alone).
     def _survey(self) -> None:
         context = self.context
-        for scope in context.scopes:
-            for statement in scope.statements:
-                if isinstance(statement, ast.ClassDef):
-                    self.method_nodes.update(
-                        id(item)
-                        for item in statement.body
-                        if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))
-                    )
-                elif isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Call):
-                    self._classify_assignment(statement)
+        surveys = context.per_scope("training loop survey", partial(_survey_scope, context))
+        for survey in surveys:
+            self.optimizers |= survey.optimizers
+            self.schedulers |= survey.schedulers
+            self.tf1_optimizers |= survey.tf1_optimizers
+            self.pretrained |= survey.pretrained
+            self.method_nodes |= survey.methods
         self.tf1_session = any(
             site.written_name in _SESSION_NAMES and site.qualified in _TF1_SESSIONS
             for site in context.calls.named(_SESSION_NAMES)
         )
-
-    def _classify_assignment(self, statement: ast.Assign) -> None:
-        value = statement.value
-        assert isinstance(value, ast.Call)
-        qualified = self.context.qualify(_constructor(value).func) or ""
-        if not _CLASSIFIED.search(qualified):
-            return  # none of the kinds below
-        targets = [dotted_name(target) for target in statement.targets]
-        names = {target for target in targets if target}
-        if not names:
-            return
-        if "schedul" in qualified.lower():
-            self.schedulers |= names
-        elif qualified.startswith(("torch.optim.", "optim.")):
-            self.optimizers |= names
-        elif qualified.startswith(("tensorflow.train.", "tensorflow.compat.v1.train.")) and (
-            qualified.endswith("Optimizer")
-        ):
-            self.tf1_optimizers |= names
-        if qualified.startswith(_PRETRAINED_ROOTS) or qualified.endswith(
-            (".from_pretrained", "timm.create_model")
-        ):
-            self.pretrained |= names
 
     def is_optimizer(self, text: str | None) -> bool:
         if not text:
@@ -331,10 +382,7 @@ class LoopExtractor:
     def index(self, scope: Scope, sites: list[CallSite]) -> ScopeIndex:
         """The index of a scope from its calls named in ``_INDEXED_NAMES`` (``sites``)."""
         context = self.context
-        found = ScopeIndex(scope)
-        for position, statement in enumerate(scope.statements):
-            if isinstance(statement, ast.Assign) and _clears_grad(statement):
-                found.zero_grads.append((position, statement, None))
+        found = ScopeIndex(scope, zero_grads=_zero_grads(scope, sites))
         for site in sites:
             call, method, position = site.node, site.method, site.position
             if method == "backward":
@@ -343,10 +391,6 @@ class LoopExtractor:
                 optimizer = self._stepped_optimizer(call, method)
                 if optimizer is not None:
                     found.steps.append((position, call, optimizer))
-            elif method in _ZERO_GRAD_METHODS:
-                found.zero_grads.append((position, call, receiver_text(call)))
-            elif method in ("zero_", "detach_") and ".grad" in (receiver_text(call) or ""):
-                found.zero_grads.append((position, call, None))
             elif method == "apply_gradients":
                 found.tf_steps.append(position)
             elif method == "eval" and not call.args and not call.keywords:
@@ -355,8 +399,6 @@ class LoopExtractor:
                 found.modes.append((position, _train_mode(call), receiver_text(call), call))
             if method in _GRAD_SWITCHES and is_grad_disabling(call, context):
                 found.grad_disabling.append(position)
-        # ``p.grad = None`` statements first, then calls: back into statement order.
-        found.zero_grads.sort(key=lambda item: item[0])
         return found
 
     def _stepped_optimizer(self, call: ast.Call, method: str) -> str | None:
@@ -372,57 +414,82 @@ class LoopExtractor:
 
     def extract(self) -> TrainingLoopFacts:
         self._survey()
-        gradient_loops: list[tuple[int, GradientLoopFact]] = []
-        evaluation_loops: list[EvaluationLoopFact] = []
-        accumulations: list[LossAccumulationFact] = []
-        dropouts: list[FunctionalDropoutFact] = []
-        eval_scopes: set[str] = set()
-        no_grad_scopes: set[str] = set()
-        global_no_grad = False
-        indexed = by_scope(self.context.calls.named(_INDEXED_NAMES))
-        indexes = [self.index(scope, indexed.get(id(scope), [])) for scope in self.context.scopes]
-        dropout_calls = by_scope(self.context.calls.named(_FUNCTIONAL_DROPOUTS))
-        file_zero_grad = any(found.zero_grads for found in indexes)
+        context = self.context
+        indexed = by_scope(context.calls.named(_INDEXED_NAMES))
+        dropout_calls = by_scope(context.calls.named(_FUNCTIONAL_DROPOUTS))
+        # Which scopes clear gradients: a function's answer is kept while its node is.
+        clears = context.per_scope(
+            "clears gradients", lambda scope: _clears_gradients(scope, indexed.get(id(scope), []))
+        )
+        file_zero_grad = any(clears)
         # Helpers of this file that clear gradients (``def reset(opt): opt.zero_grad()``).
         self.clearing_functions = {
-            found.scope.name.rsplit(".", 1)[-1]
-            for found in indexes
-            if found.zero_grads and found.scope.parent is not None
+            scope.name.rsplit(".", 1)[-1]
+            for scope, clear in zip(context.scopes, clears, strict=True)
+            if clear and scope.parent is not None
         }
-        for found in indexes:
-            scope = found.scope
-            if any(kind == "eval" for _, kind, _, _ in found.modes):
-                eval_scopes.add(scope.name)
-            if found.grad_disabling:
-                no_grad_scopes.add(scope.name)
-                if scope.parent is None:
-                    global_no_grad = global_no_grad or any(
-                        _is_bare_call(scope.statements[i]) for i in found.grad_disabling
-                    )
-            if isinstance(scope.node, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
-                _decorator_disables_grad(d, self.context) for d in scope.node.decorator_list
-            ):
-                no_grad_scopes.add(scope.name)
-            loops = self._gradient_loops(found, file_zero_grad)
-            gradient_loops.extend(loops)
-            for loop_index, loop in loops:
-                if loop.framework == "torch":
-                    accumulations.extend(self._accumulations(found, loop_index, loop))
-            evaluation_loops.extend(self._evaluation_loops(found))
-            if id(scope.node) in self.method_nodes:
-                dropouts.extend(self._functional_dropouts(dropout_calls.get(id(scope), [])))
+        # What a function's loops are read with, besides its node and the environment.
+        names = context.canonical(
+            "training loop names",
+            (
+                frozenset(self.optimizers),
+                frozenset(self.schedulers),
+                frozenset(self.clearing_functions),
+                file_zero_grad,
+            ),
+        )
+
+        def loops_of(scope: Scope) -> _ScopeLoops:
+            sites, dropouts = indexed.get(id(scope), []), dropout_calls.get(id(scope), [])
+            return self._scope_loops(scope, sites, dropouts, file_zero_grad)
+
+        found = context.per_scope("training loops", loops_of, names)
         validation = tuple(self._validation_on_training())
+        per_scope = list(zip(context.scopes, found, strict=True))
         return TrainingLoopFacts(
-            gradient_loops=tuple(loop for _, loop in gradient_loops),
-            evaluation_loops=tuple(evaluation_loops),
-            loss_accumulations=tuple(accumulations),
-            functional_dropouts=tuple(dropouts),
+            gradient_loops=tuple(loop for item in found for loop in item.gradient_loops),
+            evaluation_loops=tuple(loop for item in found for loop in item.evaluation_loops),
+            loss_accumulations=tuple(fact for item in found for fact in item.accumulations),
+            functional_dropouts=tuple(fact for item in found for fact in item.dropouts),
             unrun_train_ops=tuple(self._unrun_train_ops()),
             validation_on_training=validation,
             training_calls=tuple(self.training_calls),
             pretrained_models=frozenset(self.pretrained),
-            eval_calls_in=frozenset(eval_scopes),
-            no_grad_in=frozenset(no_grad_scopes),
+            eval_calls_in=frozenset(scope.name for scope, item in per_scope if item.evaluates),
+            no_grad_in=frozenset(scope.name for scope, item in per_scope if item.disables_grad),
+            global_no_grad=found[0].global_no_grad,
+        )
+
+    def _scope_loops(
+        self,
+        scope: Scope,
+        sites: list[CallSite],
+        dropout_sites: list[CallSite],
+        file_zero_grad: bool,
+    ) -> _ScopeLoops:
+        """What one scope adds to the file's facts (kept: it holds facts only)."""
+        found = self.index(scope, sites)
+        global_no_grad = scope.parent is None and any(
+            _is_bare_call(scope.statements[i]) for i in found.grad_disabling
+        )
+        decorated = isinstance(scope.node, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
+            _decorator_disables_grad(d, self.context) for d in scope.node.decorator_list
+        )
+        loops = self._gradient_loops(found, file_zero_grad)
+        accumulations = [
+            fact
+            for loop_index, loop in loops
+            if loop.framework == "torch"
+            for fact in self._accumulations(found, loop_index, loop)
+        ]
+        is_method = id(scope.node) in self.method_nodes
+        return _ScopeLoops(
+            gradient_loops=tuple(loop for _, loop in loops),
+            accumulations=tuple(accumulations),
+            evaluation_loops=tuple(self._evaluation_loops(found)),
+            dropouts=tuple(self._functional_dropouts(dropout_sites)) if is_method else (),
+            evaluates=any(kind == "eval" for _, kind, _, _ in found.modes),
+            disables_grad=bool(found.grad_disabling) or decorated,
             global_no_grad=global_no_grad,
         )
 
@@ -788,28 +855,43 @@ class LoopExtractor:
     def _validation_on_training(self) -> Iterator[TrainingDataValidationFact]:
         context = self.context
         training_calls = by_scope(context.calls.named(_TRAINING_CALLS))
-        for scope in context.scopes:
-            loaders: list[tuple[str, ast.Call, ast.expr]] = []
-            for site in training_calls.get(id(scope), []):
-                method = site.method
-                if method in _TRAINING_CALLS:
-                    self.training_calls.append(self._training_call(site.node, method))
-                if method == "fit":
-                    found = self._fit_validation(site.node)
-                    if found is not None:
-                        yield found
-            for statement in scope.statements:
-                if (
-                    isinstance(statement, ast.Assign)
-                    and len(statement.targets) == 1
-                    and isinstance(statement.targets[0], ast.Name)
-                    and isinstance(statement.value, ast.Call)
-                    and (context.qualify(statement.value.func) or "").endswith("DataLoader")
-                ):
-                    dataset = argument(statement.value, 0, "dataset")
-                    if isinstance(dataset, ast.Name):
-                        loaders.append((statement.targets[0].id, statement.value, dataset))
-            yield from self._loader_validation(loaders)
+        read = context.per_scope(
+            "validation on training data",
+            lambda scope: self._scope_validation(scope, training_calls.get(id(scope), [])),
+        )
+        for calls, validation in read:
+            self.training_calls += calls
+            yield from validation
+
+    def _scope_validation(
+        self, scope: Scope, sites: list[CallSite]
+    ) -> tuple[tuple[TrainingCallFact, ...], tuple[TrainingDataValidationFact, ...]]:
+        """A scope's training calls, and where it validates on its training data."""
+        context = self.context
+        calls: list[TrainingCallFact] = []
+        found: list[TrainingDataValidationFact] = []
+        loaders: list[tuple[str, ast.Call, ast.expr]] = []
+        for site in sites:
+            method = site.method
+            if method in _TRAINING_CALLS:
+                calls.append(self._training_call(site.node, method))
+            if method == "fit":
+                fit = self._fit_validation(site.node)
+                if fit is not None:
+                    found.append(fit)
+        for statement in scope.statements:
+            if (
+                isinstance(statement, ast.Assign)
+                and len(statement.targets) == 1
+                and isinstance(statement.targets[0], ast.Name)
+                and isinstance(statement.value, ast.Call)
+                and (context.qualify(statement.value.func) or "").endswith("DataLoader")
+            ):
+                dataset = argument(statement.value, 0, "dataset")
+                if isinstance(dataset, ast.Name):
+                    loaders.append((statement.targets[0].id, statement.value, dataset))
+        found += self._loader_validation(loaders)
+        return tuple(calls), tuple(found)
 
     def _training_call(self, call: ast.Call, method: str) -> TrainingCallFact:
         func = call.func
@@ -891,6 +973,31 @@ def _clears_grad(statement: ast.Assign) -> bool:
         and statement.value.value is None
         and any(isinstance(t, ast.Attribute) and t.attr == "grad" for t in statement.targets)
     )
+
+
+def _zero_grads(
+    scope: Scope, sites: list[CallSite]
+) -> list[tuple[int, ast.Call | ast.stmt, str | None]]:
+    """Where a scope clears gradients (``p.grad = None``, ``opt.zero_grad()``...), in statement
+    order; ``sites``: its calls named in ``_INDEXED_NAMES``."""
+    found: list[tuple[int, ast.Call | ast.stmt, str | None]] = [
+        (position, statement, None)
+        for position, statement in enumerate(scope.statements)
+        if isinstance(statement, ast.Assign) and _clears_grad(statement)
+    ]
+    for site in sites:
+        call, method = site.node, site.method
+        if method in _ZERO_GRAD_METHODS:
+            found.append((site.position, call, receiver_text(call)))
+        elif method in ("zero_", "detach_") and ".grad" in (receiver_text(call) or ""):
+            found.append((site.position, call, None))
+    # ``p.grad = None`` statements first, then calls: back into statement order.
+    found.sort(key=lambda item: item[0])
+    return found
+
+
+def _clears_gradients(scope: Scope, sites: list[CallSite]) -> bool:
+    return bool(_zero_grads(scope, sites))
 
 
 def _train_mode(call: ast.Call) -> str:

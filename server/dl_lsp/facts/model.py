@@ -37,6 +37,10 @@ class Framework(str, Enum):
 UNKNOWN_ACTIVATION = "?"
 
 
+# Dense and convolution layers: the layers Theia's rules are about.
+WEIGHTED_KINDS = (LayerKind.DENSE, LayerKind.CONV)
+
+
 @dataclass(frozen=True)
 class LayerFact:
     """One layer (or a functional activation such as ``F.relu``) in model order."""
@@ -68,7 +72,7 @@ class LayerFact:
     @property
     def is_weighted(self) -> bool:
         """Dense and convolution layers: the layers Theia's rules are about."""
-        return self.kind in (LayerKind.DENSE, LayerKind.CONV)
+        return self.kind in WEIGHTED_KINDS
 
     @property
     def width(self) -> int | None:
