@@ -191,7 +191,7 @@ class AnalysisScheduler:
                 self._executor,
                 self._analyse_in_worker,
                 uri,
-                document.text,
+                document.index,
                 document.version,
                 document.generation,
                 document.path,
@@ -207,7 +207,7 @@ class AnalysisScheduler:
     def _analyse_in_worker(
         self,
         uri: str,
-        text: str,
+        index: LineIndex,
         version: int,
         generation: int,
         path: str | None,
@@ -216,7 +216,8 @@ class AnalysisScheduler:
     ) -> DocumentAnalysis | None:
         if self._documents.generation_of(uri) != generation:
             return None  # a newer change arrived while this job waited for the worker
-        result = DocumentAnalysis(uri, version, generation, settings, LineIndex(text), None)
+        text = index.text
+        result = DocumentAnalysis(uri, version, generation, settings, index, None)
         limit = self._max_file_size()
         if not is_python:
             return replace(result, skipped=NOT_PYTHON)
