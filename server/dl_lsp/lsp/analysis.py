@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 from dl_lsp.config import Settings
 from dl_lsp.engine import Analysis, analyze_source
 from dl_lsp.findings import Finding
+from dl_lsp.lsp.collector import ResultFreezer
 from dl_lsp.lsp.documents import Document, DocumentStore
 from dl_lsp.lsp.positions import LineIndex
 from dl_lsp.source import ParsedSource
@@ -100,6 +101,7 @@ class AnalysisScheduler:
         # them re-parses only what the edit touched. A few only, for memory's sake: a tree
         # weighs about a hundred times its text. Touched by the worker thread alone.
         self._sources: OrderedDict[str, ParsedSource] = OrderedDict()
+        self._freezer = ResultFreezer()  # keeps the collector off those parses
 
     def cached(self, uri: str) -> DocumentAnalysis | None:
         """The latest result for a document, whatever its generation."""
@@ -240,7 +242,9 @@ class AnalysisScheduler:
     def _analyse_text(self, uri: str, text: str, path: str | None, settings: Settings) -> Analysis:
         if self._analyse is not None:
             return self._analyse(text, path, settings)
-        analysis = analyze_source(text, path, settings, previous=self._sources.pop(uri, None))
+        with self._freezer.around_analysis():
+            previous = self._sources.pop(uri, None)
+            analysis = analyze_source(text, path, settings, previous=previous)
         self._sources[uri] = analysis.source
         while len(self._sources) > _KEPT_SOURCES:
             self._sources.popitem(last=False)
