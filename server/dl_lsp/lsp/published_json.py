@@ -42,10 +42,10 @@ _Key = tuple[Finding, ClientRanges, str]
 
 def client_ranges(finding: Finding, index: LineIndex, encoding: str) -> ClientRanges:
     """Where a finding and its related spans are, in the client's units."""
-    return (
-        index.client_range(finding.span, encoding),
-        *(index.client_range(item.span, encoding) for item in finding.related),
-    )
+    where = index.client_range(finding.span, encoding)
+    if not finding.related:  # most findings: no generator to run
+        return (where,)
+    return (where, *(index.client_range(item.span, encoding) for item in finding.related))
 
 
 def publish_json(uri: str, version: int | None, diagnostics: Sequence[str]) -> str:
