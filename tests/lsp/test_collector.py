@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from dl_lsp.config import Settings
+from dl_lsp.engine import analyze_source
 from dl_lsp.lsp.analysis import AnalysisScheduler
 from dl_lsp.lsp.collector import ResultFreezer
 from dl_lsp.lsp.documents import DocumentStore
@@ -92,3 +93,24 @@ async def test_the_scheduler_freezes_what_an_analysis_leaves_alive() -> None:
     walked = {id(item) for item in gc.get_objects()}
     assert id(result) in walked  # made after the analysis: not frozen
     assert not any(id(finding) in walked for finding in result.findings)
+
+
+def test_an_analysis_leaves_no_garbage_cycles_behind() -> None:
+    # What the scheduler freezes must be freed by reference counting alone (engine.py: trees and
+    # facts hold no cycles); otherwise every dropped parse would stay frozen until a thaw.
+    text = synthetic_program(300)
+    edited = text.replace("\n\n", "\n\nsteps = 1\n", 1)
+    path = "/tmp/collector/model.py"
+    analyze_source(edited, path, previous=analyze_source(text, path).source)  # warm caches
+    collecting = gc.isenabled()
+    gc.collect()
+    gc.disable()
+    try:
+        first = analyze_source(text, path)
+        second = analyze_source(edited, path, previous=first.source)
+        assert second.findings
+        del first, second
+        assert gc.collect() == 0  # nothing unreachable: all was freed already
+    finally:
+        if collecting:
+            gc.enable()

@@ -2,18 +2,19 @@
 
 The scheduler keeps the parse of the documents analysed last (for a 20,000-line program, about
 400,000 objects) so that the next analysis re-parses only what an edit touched. The engine pauses
-the collector while it analyses, but everything it made then still sits in the youngest
-generation, and the collector walks it all again as it ages: two young collections after each
-analysis, and every few edits a full collection of everything alive (0.3 to 1 s at 20,000 lines),
-about 130 ms per edit on average, on the event loop as often as in the worker.
+the collector while it analyses, but all it made then still sits in the youngest generation, and
+the collector walks it again as it ages: young collections after each analysis, and every few
+edits a full collection of everything alive (0.3 to 0.7 s at 20,000 lines), mostly on the event
+loop while it publishes: about 130 ms per edit on average at 20,000 lines.
 
-The trees hold no reference cycles, reference counting frees them, so after each analysis the
-worker moves everything alive into the permanent generation (``gc.freeze``), which the collector
-never walks. A frozen object is still freed when its last reference goes. Before each analysis,
-a collection of what is not frozen (what the last publish and requests left, a millisecond or
-two) keeps fresh cyclic garbage from being frozen. What this gives up: an object that was alive at
-a freeze and later becomes part of a garbage cycle waits for the next thaw, every
-``THAW_EVERY`` analyses, when one full collection runs with nothing frozen.
+The trees and facts hold no reference cycles (tests/lsp/test_collector.py checks), reference
+counting frees them, so after each analysis the worker moves everything alive into the
+permanent generation (``gc.freeze``), which the collector never walks; a frozen object is still
+freed when its last reference goes. Before each analysis, a collection of what is not frozen (what
+the last publish and requests left: about a millisecond) keeps fresh cyclic garbage from being
+frozen. What this gives up: an object alive at a freeze that later becomes part of a garbage
+cycle waits for the next thaw, every ``THAW_EVERY`` analyses, when one full collection runs with
+nothing frozen.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ class ResultFreezer:
     def __init__(self, thaw_every: int = THAW_EVERY) -> None:
         self._thaw_every = thaw_every
         self._analyses = 0
+        self._froze = False  # gc.get_freeze_count() would walk every frozen object to say
 
     @contextmanager
     def around_analysis(self) -> Iterator[None]:
@@ -39,7 +41,7 @@ class ResultFreezer:
         if self._analyses % self._thaw_every == 0:
             gc.unfreeze()
             gc.collect()
-        elif gc.get_freeze_count():
+        elif self._froze:
             gc.collect()  # walks only what is not frozen
         collecting = gc.isenabled()
         gc.disable()
@@ -47,5 +49,6 @@ class ResultFreezer:
             yield
         finally:
             gc.freeze()
+            self._froze = True
             if collecting:
                 gc.enable()
