@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from lsprotocol import types
 
 from dl_lsp.facts.span import Span
@@ -74,14 +76,17 @@ def test_incremental_changes_apply_in_order_in_the_client_encoding() -> None:
     # Replace "y" (UTF-8 column 18) and then insert a line at the top: the second range
     # refers to the text after the first change.
     new = apply_changes(
-        text, [change((0, 18), (0, 19), "w"), change((0, 0), (0, 0), "# top\n")], "utf-8"
+        LineIndex(text),
+        [change((0, 18), (0, 19), "w"), change((0, 0), (0, 0), "# top\n")],
+        "utf-8",
     )
-    assert new == f"# top\n{LINE[:-1]}w\nz = 1\n"
+    assert new.text == f"# top\n{LINE[:-1]}w\nz = 1\n"
+    assert new.starts == line_starts(new.text)
 
 
 def test_a_whole_document_change_replaces_the_text() -> None:
     full = types.TextDocumentContentChangeWholeDocument(text="new\n")
-    assert apply_changes("old\n", [full], "utf-16") == "new\n"
+    assert apply_changes(LineIndex("old\n"), [full], "utf-16").text == "new\n"
 
 
 def test_store_generations_grow_with_every_change_and_unknown_documents_are_none() -> None:
@@ -93,3 +98,35 @@ def test_store_generations_grow_with_every_change_and_unknown_documents_are_none
     assert changed is not None and changed.text == "xa\n" and changed.generation > generation
     assert store.close("file:///a.py") is not None
     assert store.generation_of("file:///a.py") is None
+
+
+# Line breaks of every kind LSP knows, and characters splitlines would (wrongly) break at.
+_BREAKY_TEXT = st.text(alphabet="ab\r\n\u2028\x0cé", max_size=24)
+
+
+@given(text=_BREAKY_TEXT, inserted=_BREAKY_TEXT, data=st.data())
+def test_line_starts_after_an_edit_are_those_of_the_edited_text(
+    text: str, inserted: str, data: st.DataObject
+) -> None:
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    edited = LineIndex(text).replaced(start, end, inserted)
+    assert edited.text == text[:start] + inserted + text[end:]
+    assert edited.starts == line_starts(edited.text)
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end", "inserted"),
+    [
+        ("a\r\nb", 2, 2, "x"),  # between \r and \n: two breaks now
+        ("a\rx\nb", 2, 3, ""),  # \r and \n meet: one break now
+        ("a\r\nb", 1, 2, ""),  # the \r goes, the \n stays a break
+        ("a\n", 1, 2, ""),  # the last line break goes: no empty line after it
+        ("", 0, 0, "\n\n"),
+    ],
+)
+def test_line_starts_where_an_edit_joins_or_splits_a_line_break(
+    text: str, start: int, end: int, inserted: str
+) -> None:
+    edited = LineIndex(text).replaced(start, end, inserted)
+    assert edited.starts == line_starts(edited.text)

@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 from dl_lsp.config import Settings
 from dl_lsp.engine import Analysis, analyze_source
 from dl_lsp.findings import Finding
-from dl_lsp.lsp import collector
+from dl_lsp.lsp.collector import ResultFreezer
 from dl_lsp.lsp.documents import Document, DocumentStore
 from dl_lsp.lsp.positions import LineIndex
 from dl_lsp.source import ParsedSource
@@ -101,7 +101,7 @@ class AnalysisScheduler:
         # them re-parses only what the edit touched. A few only, for memory's sake: a tree
         # weighs about a hundred times its text. Touched by the worker thread alone.
         self._sources: OrderedDict[str, ParsedSource] = OrderedDict()
-        self._idle_collection = collector.IdleCollection()
+        self._freezer = ResultFreezer()  # keeps the collector off those parses
 
     def cached(self, uri: str) -> DocumentAnalysis | None:
         """The latest result for a document, whatever its generation."""
@@ -163,7 +163,6 @@ class AnalysisScheduler:
         return await asyncio.get_running_loop().run_in_executor(self._executor, function, *args)
 
     def shutdown(self) -> None:
-        self._idle_collection.cancel()
         for job in self._jobs.values():
             if not job.started:
                 job.task.cancel()
@@ -194,7 +193,7 @@ class AnalysisScheduler:
                 self._executor,
                 self._analyse_in_worker,
                 uri,
-                document.text,
+                document.index,
                 document.version,
                 document.generation,
                 document.path,
@@ -205,13 +204,12 @@ class AnalysisScheduler:
             return None  # superseded while it ran: never publish a stale result
         self._results[uri] = result
         self._on_ready(result)
-        self._idle_collection.analysed()
         return result
 
     def _analyse_in_worker(
         self,
         uri: str,
-        text: str,
+        index: LineIndex,
         version: int,
         generation: int,
         path: str | None,
@@ -220,7 +218,8 @@ class AnalysisScheduler:
     ) -> DocumentAnalysis | None:
         if self._documents.generation_of(uri) != generation:
             return None  # a newer change arrived while this job waited for the worker
-        result = DocumentAnalysis(uri, version, generation, settings, LineIndex(text), None)
+        text = index.text
+        result = DocumentAnalysis(uri, version, generation, settings, index, None)
         limit = self._max_file_size()
         if not is_python:
             return replace(result, skipped=NOT_PYTHON)
@@ -229,8 +228,7 @@ class AnalysisScheduler:
             return replace(result, skipped=size)
         started = time.perf_counter()
         try:
-            with collector.unwatched():
-                analysis = self._analyse_text(uri, text, path, settings)
+            analysis = self._analyse_text(uri, text, path, settings)
         except Exception as error:  # the engine must never take the server down
             self._sources.pop(uri, None)
             return replace(result, error=f"{type(error).__name__}: {error}")
@@ -244,7 +242,9 @@ class AnalysisScheduler:
     def _analyse_text(self, uri: str, text: str, path: str | None, settings: Settings) -> Analysis:
         if self._analyse is not None:
             return self._analyse(text, path, settings)
-        analysis = analyze_source(text, path, settings, previous=self._sources.pop(uri, None))
+        with self._freezer.around_analysis():
+            previous = self._sources.pop(uri, None)
+            analysis = analyze_source(text, path, settings, previous=previous)
         self._sources[uri] = analysis.source
         while len(self._sources) > _KEPT_SOURCES:
             self._sources.popitem(last=False)

@@ -8,11 +8,13 @@ from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 from pygls.capabilities import get_capability
+from pygls.exceptions import JsonRpcInternalError
 
 from dl_lsp.findings import Finding, Severity
 from dl_lsp.lsp import workspace
 from dl_lsp.lsp.analysis import DocumentAnalysis
 from dl_lsp.lsp.positions import LineIndex
+from dl_lsp.lsp.published_json import ClientRanges, DiagnosticJson, PublishedJson
 from dl_lsp.ruleset import load_rules
 
 if TYPE_CHECKING:
@@ -116,6 +118,20 @@ def diagnostic_data(finding: Finding, version: int | None) -> dict[str, Any]:
     }
 
 
+def _rule_url(finding: Finding, support: DiagnosticSupport) -> str | None:
+    rule = load_rules().get(finding.code)
+    return rule.url if rule and support.code_description else None
+
+
+def _client_tags(finding: Finding, support: DiagnosticSupport) -> list[types.DiagnosticTag] | None:
+    tags = [_TAGS[tag] for tag in finding.tags if tag in _TAGS]
+    return tags if tags and support.tags else None
+
+
+def _shows_related(finding: Finding, support: DiagnosticSupport) -> bool:
+    return bool(finding.related) and support.related_information
+
+
 def to_diagnostic(
     finding: Finding,
     uri: str,
@@ -125,7 +141,6 @@ def to_diagnostic(
     support: DiagnosticSupport,
 ) -> types.Diagnostic:
     """One finding as an LSP diagnostic, with the fields the client supports."""
-    rule = load_rules().get(finding.code)
     related = [
         types.DiagnosticRelatedInformation(
             location=types.Location(uri, index.range(item.span, encoding)),
@@ -133,19 +148,66 @@ def to_diagnostic(
         )
         for item in finding.related
     ]
-    tags = [_TAGS[tag] for tag in finding.tags if tag in _TAGS]
+    url = _rule_url(finding, support)
     return types.Diagnostic(
         range=index.range(finding.span, encoding),
         message=finding.message,
         severity=_SEVERITIES[finding.severity],
         code=finding.code,
-        code_description=(
-            types.CodeDescription(href=rule.url) if rule and support.code_description else None
-        ),
+        code_description=types.CodeDescription(href=url) if url is not None else None,
         source=SOURCE,
-        tags=tags if tags and support.tags else None,
-        related_information=related if related and support.related_information else None,
+        tags=_client_tags(finding, support),
+        related_information=related if _shows_related(finding, support) else None,
         data=diagnostic_data(finding, version),
+    )
+
+
+def diagnostic_json(
+    finding: Finding,
+    uri: str,
+    ranges: ClientRanges,
+    fix_data_json: str,
+    support: DiagnosticSupport,
+    dumps: Callable[[Any], str],
+) -> DiagnosticJson:
+    """``to_diagnostic``'s diagnostic as the JSON text pygls sends (its fields in the same order,
+    ``dumps`` for the values), in two parts around the version in its data. ``ranges``: the
+    client ranges of the finding's span and of its related spans."""
+
+    def range_json(where: tuple[int, int, int, int]) -> str:
+        start_line, start_character, end_line, end_character = where
+        return (
+            f'{{"start": {{"line": {start_line}, "character": {start_character}}}, '
+            f'"end": {{"line": {end_line}, "character": {end_character}}}}}'
+        )
+
+    fields = [
+        f'"range": {range_json(ranges[0])}',
+        f'"message": {dumps(finding.message)}',
+        f'"severity": {_SEVERITIES[finding.severity].value}',
+        f'"code": {dumps(finding.code)}',
+    ]
+    if (url := _rule_url(finding, support)) is not None:
+        fields.append(f'"codeDescription": {{"href": {dumps(url)}}}')
+    fields.append(f'"source": {dumps(SOURCE)}')
+    if (tags := _client_tags(finding, support)) is not None:
+        fields.append(f'"tags": [{", ".join(str(tag.value) for tag in tags)}]')
+    if _shows_related(finding, support):
+        related = ", ".join(
+            f'{{"location": {{"uri": {dumps(uri)}, "range": {range_json(where)}}}, '
+            f'"message": {dumps(item.message)}}}'
+            for item, where in zip(finding.related, ranges[1:], strict=True)
+        )
+        fields.append(f'"relatedInformation": [{related}]')
+    # The layout of diagnostic_data, with the version left out.
+    fields.append(f'"data": {{"code": {dumps(finding.code)}, "version": ')
+    span = finding.span
+    return DiagnosticJson(
+        before_version="{" + ", ".join(fields),
+        after_version=(
+            f', "span": [{span.line}, {span.column}, {span.end_line}, {span.end_column}], '
+            f'"fix_data": {fix_data_json}}}}}'
+        ),
     )
 
 
@@ -160,18 +222,51 @@ def diagnostics_for(
     ]
 
 
+def diagnostics_message(
+    published: PublishedJson,
+    uri: str,
+    version: int | None,
+    findings: Sequence[Finding],
+    index: LineIndex,
+    encoding: str,
+    support: DiagnosticSupport,
+    dumps: Callable[[Any], str],
+) -> str:
+    """The publishDiagnostics of ``findings`` as the JSON text pygls would write from
+    ``to_diagnostic``'s diagnostics, re-using the texts of the document's last version."""
+
+    def write(finding: Finding, ranges: ClientRanges, fix_data_json: str) -> DiagnosticJson:
+        return diagnostic_json(finding, uri, ranges, fix_data_json, support, dumps)
+
+    return published.message(
+        uri, version, findings, index, encoding, style=support, write=write, dumps=dumps
+    )
+
+
 def publish(ls: DlLanguageServer, result: DocumentAnalysis) -> None:
     """Push the diagnostics of a fresh analysis (push clients only)."""
     if ls.pull_diagnostics:
         return
-    items = diagnostics_for(result, ls.encoding, ls.diagnostic_support)
-    ls.text_document_publish_diagnostics(
-        types.PublishDiagnosticsParams(uri=result.uri, diagnostics=items, version=result.version)
-    )
+    try:
+        message = diagnostics_message(
+            ls.published_json,
+            result.uri,
+            result.version,
+            all_findings(result),
+            result.index,
+            ls.encoding,
+            ls.diagnostic_support,
+            ls.protocol.to_json,
+        )
+    except Exception as error:  # fix data that is not JSON: as pygls, report and send nothing
+        ls.report_server_error(error, JsonRpcInternalError)
+        return
+    ls.protocol.send_json_text(message)
 
 
 def clear(ls: DlLanguageServer, uri: str) -> None:
     """Remove a closed document's diagnostics from the client (push clients only)."""
+    ls.published_json.forget(uri)
     if not ls.pull_diagnostics:
         ls.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=uri, diagnostics=[])

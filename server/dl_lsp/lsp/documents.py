@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from lsprotocol import types
 from pygls.uris import to_fs_path
@@ -19,17 +19,16 @@ class Document:
     """One open document. ``generation`` grows with every change, in the order they arrive."""
 
     uri: str
-    text: str
+    # The text with its line starts. Replaced, never changed, by each change: the analysis
+    # worker converts positions with the index of the text it analyses.
+    index: LineIndex
     version: int
     language_id: str
     generation: int
-    _index: LineIndex | None = field(default=None, repr=False)
 
     @property
-    def index(self) -> LineIndex:
-        if self._index is None or self._index.text is not self.text:
-            self._index = LineIndex(self.text)
-        return self._index
+    def text(self) -> str:
+        return self.index.text
 
     @property
     def path(self) -> str | None:
@@ -41,20 +40,21 @@ class Document:
 
 
 def apply_changes(
-    text: str,
+    index: LineIndex,
     changes: Sequence[types.TextDocumentContentChangeEvent],
     encoding: str,
-) -> str:
-    """Apply LSP content changes in order; each range refers to the text after the previous one."""
+) -> LineIndex:
+    """Apply LSP content changes in order; each range refers to the text after the previous one.
+
+    Each change updates the line starts around the edit instead of finding them all again."""
     for change in changes:
         if isinstance(change, types.TextDocumentContentChangePartial):
-            index = LineIndex(text)
             start = index.offset(change.range.start, encoding)
             end = max(start, index.offset(change.range.end, encoding))
-            text = text[:start] + change.text + text[end:]
+            index = index.replaced(start, end, change.text)
         else:
-            text = change.text
-    return text
+            index = LineIndex(change.text)
+    return index
 
 
 class DocumentStore:
@@ -65,7 +65,7 @@ class DocumentStore:
         self._generations = itertools.count(1)
 
     def open(self, uri: str, text: str, version: int, language_id: str) -> Document:
-        document = Document(uri, text, version, language_id, next(self._generations))
+        document = Document(uri, LineIndex(text), version, language_id, next(self._generations))
         self._documents[uri] = document
         return document
 
@@ -80,7 +80,7 @@ class DocumentStore:
         document = self._documents.get(uri)
         if document is None:
             return None
-        document.text = apply_changes(document.text, changes, encoding)
+        document.index = apply_changes(document.index, changes, encoding)
         document.version = version
         document.generation = next(self._generations)
         return document

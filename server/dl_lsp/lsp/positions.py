@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from itertools import accumulate
 
 from lsprotocol import types
@@ -63,12 +63,42 @@ def line_starts(text: str) -> list[int]:
     return starts
 
 
-class LineIndex:
-    """A text with its line starts, to convert between offsets, spans and LSP positions."""
+def line_starts_after_edit(
+    starts: list[int], text: str, start: int, end: int, inserted: int
+) -> list[int]:
+    """The line starts of ``text``, where ``inserted`` characters at ``start`` replaced what
+    ``start:end`` held in a text whose line starts were ``starts``.
 
-    def __init__(self, text: str) -> None:
+    Only the starts from ``start`` to the end of the insertion are found again (a line break
+    just before or after it may pair up with a new one into \\r\\n, or stop doing so); those
+    before stay, those after the replaced text move by the change in length: no scan of the
+    whole text, which on every keystroke in a long document costs more than the edit."""
+    first = bisect_left(starts, start)
+    after = bisect_right(starts, end)
+    stop = start + inserted  # the last offset whose start may have changed
+    window = max(start - 1, 0)
+    found = [0] if start == 0 else []
+    for match in _LSP_BREAK.finditer(text, window, min(stop + 1, len(text))):
+        if start <= match.end() <= stop:
+            found.append(match.end())
+    delta = inserted - (end - start)
+    moved = starts[after:] if delta == 0 else [offset + delta for offset in starts[after:]]
+    return [*starts[:first], *found, *moved]
+
+
+class LineIndex:
+    """A text with its line starts, to convert between offsets, spans and LSP positions.
+
+    Never changed once built: the event loop and the analysis worker share one."""
+
+    def __init__(self, text: str, starts: list[int] | None = None) -> None:
         self.text = text
-        self.starts = line_starts(text)
+        self.starts = line_starts(text) if starts is None else starts
+
+    def replaced(self, start: int, end: int, new_text: str) -> LineIndex:
+        """The index of this text with ``start:end`` replaced by ``new_text``."""
+        text = self.text[:start] + new_text + self.text[end:]
+        return LineIndex(text, line_starts_after_edit(self.starts, text, start, end, len(new_text)))
 
     @property
     def line_count(self) -> int:
@@ -78,8 +108,15 @@ class LineIndex:
         """The 0-based line without its line break ('' past the end)."""
         if not 0 <= line < len(self.starts):
             return ""
+        return self.text[self.starts[line] : self._content_end(line)]
+
+    def _content_end(self, line: int) -> int:
+        """Where the 0-based line's text ends, before its line break."""
         end = self.starts[line + 1] if line + 1 < len(self.starts) else len(self.text)
-        return self.text[self.starts[line] : end].rstrip("\r\n")
+        start, text = self.starts[line], self.text
+        while end > start and text[end - 1] in "\r\n":  # the break: \n, \r or \r\n
+            end -= 1
+        return end
 
     def offset(self, position: types.Position, encoding: str) -> int:
         """The offset of a client position (clamped to the text, as LSP says)."""
@@ -101,14 +138,28 @@ class LineIndex:
         column = offset - self.starts[line]
         return types.Position(line, column_to_units(self.line_text(line), column, encoding))
 
-    def position(self, line: int, column: int, encoding: str) -> types.Position:
-        """The client position of a span's 1-based line and code-point column."""
+    def client_position(self, line: int, column: int, encoding: str) -> tuple[int, int]:
+        """The client (line, character) of a span's 1-based line and code-point column."""
         index = line - 1
         if index >= len(self.starts):
             last = len(self.starts) - 1
-            return types.Position(last, _units(self.line_text(last), encoding))
+            return last, _units(self.line_text(last), encoding)
         index = max(index, 0)
-        return types.Position(index, column_to_units(self.line_text(index), column, encoding))
+        if encoding == UTF32 or self.text.isascii():  # O(1): code points are the units
+            length = self._content_end(index) - self.starts[index]
+            return index, max(0, min(column, length))
+        return index, column_to_units(self.line_text(index), column, encoding)
+
+    def client_range(self, span: Span, encoding: str) -> tuple[int, int, int, int]:
+        """The client range of a span as (start line, start character, end line, end character)."""
+        return (
+            *self.client_position(span.line, span.column, encoding),
+            *self.client_position(span.end_line, span.end_column, encoding),
+        )
+
+    def position(self, line: int, column: int, encoding: str) -> types.Position:
+        """The client position of a span's 1-based line and code-point column."""
+        return types.Position(*self.client_position(line, column, encoding))
 
     def range(self, span: Span, encoding: str) -> types.Range:
         """The client range of a span."""

@@ -10,6 +10,8 @@
   every generator, coroutine or thread handler under a made-up id (a notification has none)
   that only a response would remove, so every didChange left a future behind (about 2 KB: 20 MB
   over 10,000 edits, never freed);
+- a message can be sent as JSON text written beforehand (``send_json_text``): the diagnostics
+  are, see ``published_json.py``;
 - the document notifications do not go through pygls' workspace: the server keeps its own
   store (see ``documents.py``) and a change to a document that was never opened is ignored
   instead of raising.
@@ -17,14 +19,16 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable, Generator
 from concurrent.futures import Future
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from lsprotocol import types
-from pygls.exceptions import JsonRpcException
+from pygls.exceptions import JsonRpcException, JsonRpcInternalError
 from pygls.protocol import LanguageServerProtocol, lsp_method
 
 logger = logging.getLogger(__name__)
@@ -108,6 +112,47 @@ class DlLspProtocol(LanguageServerProtocol):
             callback(future)
 
         super()._execute_handler(msg_id, handler, forget_then_call_back, args, kwargs)
+
+    @cached_property
+    def _encoder(self) -> json.JSONEncoder:
+        return json.JSONEncoder(default=self._serialize_message)
+
+    def to_json(self, value: Any) -> str:
+        """``value`` as JSON text, the way pygls writes it into a message."""
+        return self._encoder.encode(value)
+
+    def _send_data(self, data: Any) -> None:
+        """pygls' send, written as JSON text then handed to ``send_json_text``."""
+        if not data:
+            return
+        try:
+            body = self.to_json(data)
+        except Exception as error:
+            logger.exception("Error sending data")
+            self._server._report_server_error(error, JsonRpcInternalError)
+            return
+        self.send_json_text(body)
+
+    def send_json_text(self, body: str) -> None:
+        """Send a message written as JSON text, framed as pygls frames every message."""
+        if self.writer is None:
+            logger.error("Unable to send data, no available transport!")
+            return
+        payload = body.encode(self.CHARSET)
+        if self._include_headers:
+            header = (
+                f"Content-Length: {len(payload)}\r\n"
+                f"Content-Type: {self.CONTENT_TYPE}; charset={self.CHARSET}\r\n\r\n"
+            )
+            payload = header.encode(self.CHARSET) + payload
+        try:  # a synchronous writer: dl-lsp serves stdio (pygls' websocket writers are not)
+            self.writer.write(payload)
+        except BrokenPipeError:
+            logger.exception("Error sending data. BrokenPipeError")
+            raise
+        except Exception as error:
+            logger.exception("Error sending data")
+            self._server._report_server_error(error, JsonRpcInternalError)
 
     def send_error(self, msg_id: int | str | None, code: int, message: str) -> None:
         """A JSON-RPC error response, ``id`` null included (which pygls' types would drop)."""

@@ -35,6 +35,7 @@ from dl_lsp.lsp.documents import Document, DocumentStore
 from dl_lsp.lsp.extensions import extension_modules
 from dl_lsp.lsp.positions import UTF16
 from dl_lsp.lsp.protocol import DlLspProtocol
+from dl_lsp.lsp.published_json import PublishedJson
 from dl_lsp.lsp.settings import SettingsStore
 from dl_lsp.lsp.transport import ClientOutput
 from dl_lsp.lsp.workspace import ClosedFiles
@@ -76,6 +77,7 @@ class DlLanguageServer(LanguageServer):
             ready=self.wait_for_settings,
         )
         self.notebooks = notebooks.NotebookSupport(self)
+        self.published_json = PublishedJson()  # pushed diagnostics, re-used across versions
         # Filled in from the client's capabilities at initialize.
         self.encoding = UTF16
         self.pull_diagnostics = False
