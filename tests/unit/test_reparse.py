@@ -96,16 +96,17 @@ def check_edit(old: str, new: str) -> bool:
     return True
 
 
+@st.composite
+def edited_programs(draw: st.DrawFn) -> str:
+    """PROGRAM with up to 40 characters somewhere replaced by one of the FRAGMENTS."""
+    start = draw(st.integers(0, len(PROGRAM)))
+    length = draw(st.integers(0, 40))
+    return PROGRAM[:start] + draw(st.sampled_from(FRAGMENTS)) + PROGRAM[start + length :]
+
+
 @settings(max_examples=400, deadline=None)
-@given(
-    start=st.integers(0, len(PROGRAM)),
-    length=st.integers(0, 40),
-    fragment=st.sampled_from(FRAGMENTS),
-)
-def test_an_edit_anywhere_parses_as_a_full_parse_would(
-    start: int, length: int, fragment: str
-) -> None:
-    new = PROGRAM[:start] + fragment + PROGRAM[start + length :]
+@given(edited_programs())
+def test_an_edit_anywhere_parses_as_a_full_parse_would(new: str) -> None:
     check_edit(PROGRAM, new)
 
 
@@ -233,15 +234,9 @@ def test_a_decorator_typed_above_a_function_is_parsed_with_it() -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(
-    start=st.integers(0, len(PROGRAM)),
-    length=st.integers(0, 40),
-    fragment=st.sampled_from(FRAGMENTS),
-)
-def test_any_edit_from_a_clean_parse_is_broken_exactly_when_a_fresh_parse_is(
-    start: int, length: int, fragment: str
-) -> None:
-    incremental, fresh = parse_from_clean(PROGRAM[:start] + fragment + PROGRAM[start + length :])
+@given(edited_programs())
+def test_any_edit_from_a_clean_parse_is_broken_exactly_when_a_fresh_parse_is(new: str) -> None:
+    incremental, fresh = parse_from_clean(new)
     assert bool(incremental.syntax_errors) == bool(fresh.syntax_errors)
     assert (incremental.tree is None) == (fresh.tree is None) or incremental.syntax_errors
     if not fresh.syntax_errors:

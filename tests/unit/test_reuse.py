@@ -81,15 +81,19 @@ def same_as_fresh(incremental: Analysis, text: str, label: str) -> None:
     assert incremental.findings == fresh.findings, label
 
 
-@pytest.mark.parametrize("path", PROGRAMS, ids=lambda path: str(path.relative_to(TESTS.parent)))
-def test_a_chain_of_edits_analysed_incrementally_matches_fresh_analyses(path: Path) -> None:
-    rng = random.Random(path.name)
+def check_edit_chain(path: Path, rng: random.Random, steps: int, label: str) -> None:
+    """Random edits of the program, each analysed from the previous version, as afresh."""
     text = path.read_text(encoding="utf-8")
     analysis = analyze_source(text, "program.py")
-    for step in range(8):
+    for step in range(steps):
         text = edited(text, rng)
         analysis = analyze_source(text, "program.py", previous=analysis.source)
-        same_as_fresh(analysis, text, f"{path.name}, edit {step}")
+        same_as_fresh(analysis, text, f"{label}, edit {step}")
+
+
+@pytest.mark.parametrize("path", PROGRAMS, ids=lambda path: str(path.relative_to(TESTS.parent)))
+def test_a_chain_of_edits_analysed_incrementally_matches_fresh_analyses(path: Path) -> None:
+    check_edit_chain(path, random.Random(path.name), 8, path.name)
 
 
 def test_typing_in_one_function_reuses_what_was_learnt_of_the_others() -> None:
@@ -108,13 +112,7 @@ SEEDS = [path for path in PROGRAMS if "lsp/programs" in str(path) or "examples" 
 @settings(max_examples=60, deadline=None)
 @given(st.sampled_from(SEEDS), st.integers(0, 2**32 - 1))
 def test_random_edit_chains_match_fresh_analyses(path: Path, seed: int) -> None:
-    rng = random.Random(seed)
-    text = path.read_text(encoding="utf-8")
-    analysis = analyze_source(text, "program.py")
-    for step in range(5):
-        text = edited(text, rng)
-        analysis = analyze_source(text, "program.py", previous=analysis.source)
-        same_as_fresh(analysis, text, f"{path.name}, seed {seed}, edit {step}")
+    check_edit_chain(path, random.Random(seed), 5, f"{path.name}, seed {seed}")
 
 
 # Edits outside a function that change what is found inside it, keeping every line where it was
