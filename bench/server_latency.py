@@ -169,23 +169,33 @@ class Client:
 
 
 @contextlib.contextmanager
-def as_installed() -> Iterator[None]:
-    """Spawned servers start as an installed dl-lsp does after its first start: with compiled
-    bytecode (pip compiles it at install; with ``PYTHONDONTWRITEBYTECODE`` set, as on this
-    project's machines, a source checkout would compile every module at each start) and with
-    dl-lsp's own caches (rule data, generated code) filled, both in a temporary folder, by a
-    first start that is not counted (bench/startup_profile.py shows it)."""
+def fresh_caches(bytecode: bool = True) -> Iterator[None]:
+    """Spawned servers get dl-lsp's own caches (rule data, generated code) in a temporary
+    folder, empty at first, and with ``bytecode`` a bytecode cache there too (pip compiles
+    bytecode at install; with ``PYTHONDONTWRITEBYTECODE`` set, as on this project's machines,
+    a source checkout would compile every module at each start). The environment is restored
+    afterwards."""
     saved = dict(os.environ)
     with tempfile.TemporaryDirectory(prefix="dl-lsp-bench-") as folder:
-        os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
-        os.environ["PYTHONPYCACHEPREFIX"] = os.path.join(folder, "pycache")
         os.environ["DL_LSP_CACHE_DIR"] = os.path.join(folder, "dl-lsp")
+        if bytecode:
+            os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+            os.environ["PYTHONPYCACHEPREFIX"] = os.path.join(folder, "pycache")
         try:
-            cold_start(synthetic_program(300), 1)
             yield
         finally:
             os.environ.clear()
             os.environ.update(saved)
+
+
+@contextlib.contextmanager
+def as_installed() -> Iterator[None]:
+    """Spawned servers start as an installed dl-lsp does after its first start: bytecode
+    compiled and dl-lsp's caches filled (``fresh_caches``) by a first start that is not
+    counted (bench/startup_profile.py shows it)."""
+    with fresh_caches():
+        cold_start(synthetic_program(300), 1)
+        yield
 
 
 def cold_start(text: str, repeat: int) -> float:

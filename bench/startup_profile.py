@@ -38,12 +38,11 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-from server_latency import Client, server_command, synthetic_program
+from server_latency import Client, fresh_caches, server_command, synthetic_program
 
 # (label, modules): imported in this order inside one interpreter, as ``dl-lsp serve`` does:
 # the entry point installs the compiled-code cache (dl_lsp/codecache.py) for dataclasses,
@@ -68,10 +67,7 @@ def timed(label, work):
     work()
     phases[label] = [time.perf_counter() - wall, time.process_time() - cpu]
 def serve_set_up():  # what cli.run_serve does before importing the server
-    from dl_lsp.lsp import collector
-    from dl_lsp import codecache
-    collector.starting()
-    codecache.install("attr._make", "cattrs.gen")
+    importlib.import_module("dl_lsp.cli").prepare_server_start()
 for label, modules in groups:
     work = (lambda: [importlib.import_module(module) for module in modules]) if modules else serve_set_up
     timed(label, work)
@@ -173,13 +169,8 @@ def main() -> None:
     )
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="dl-lsp-start-") as folder:
-        # dl-lsp's own caches (rule data, generated code) in a folder of this run: the first
-        # start fills them, as a user's first start does, and is shown apart.
-        os.environ["DL_LSP_CACHE_DIR"] = os.path.join(folder, "dl-lsp")
-        if args.bytecode:
-            os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
-            os.environ["PYTHONPYCACHEPREFIX"] = os.path.join(folder, "pycache")
+    with fresh_caches(bytecode=args.bytecode):
+        # The first start fills the caches, as a user's first start does: shown apart.
         first = end_to_end(synthetic_program(300), 1)["first diagnostics"][0]
         profile(args, first)
 

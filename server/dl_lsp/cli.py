@@ -307,14 +307,20 @@ def _chosen_rules(codes: Sequence[str]) -> list[Rule]:
     return chosen
 
 
+def prepare_server_start() -> None:
+    """What ``dl-lsp serve`` does before importing the server: fewer collections while it
+    starts (until ``server.main``), and the code of lsprotocol's attrs classes and pygls'
+    cattrs converters from the compiled-code cache."""
+    from dl_lsp.lsp import collector
+
+    collector.starting()
+    codecache.install("attr._make", "cattrs.gen")
+
+
 def run_serve(args: argparse.Namespace) -> int:
     """``dl-lsp serve``: the language server, imported only now (it needs pygls)."""
     try:
-        from dl_lsp.lsp import collector
-
-        collector.starting()  # fewer collections while the server starts (until server.main)
-        # lsprotocol's attrs classes and pygls' cattrs converters: their code from the cache.
-        codecache.install("attr._make", "cattrs.gen")
+        prepare_server_start()
         # Imported by name: the server module (and pygls) load only for this command.
         server = importlib.import_module("dl_lsp.lsp.server")
         serve_main: Callable[[], object] = server.main
